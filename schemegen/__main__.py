@@ -1,0 +1,5 @@
+"""Entry point for `python -m schemegen`."""
+
+from schemegen.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,12 @@
+package android.webkit;
+
+public class JsResult {
+    JsResult() {
+    }
+
+    public final void cancel() {
+    }
+
+    public final void confirm() {
+    }
+}
