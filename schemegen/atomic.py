@@ -4,31 +4,97 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
+import stat
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+
+# Test seam: called as hook(stage, path) with stage "stage" before a temporary is written and
+# "replace" before a file is renamed into place; raising OSError there simulates a failure.
+Hook = Callable[[str, Path], None]
 
 
 class WriteError(OSError):
     pass
 
 
-def write_all(contents: Mapping[Path, bytes]) -> None:
+def write_all(
+    contents: Mapping[Path, bytes],
+    *,
+    expected: Mapping[Path, bytes | None] | None = None,
+    follow_symlinks: bool = False,
+    hook: Hook | None = None,
+) -> None:
     """Replace every file in `contents` or none of them.
 
-    Every new content is written to a temporary sibling first (keeping the old file's mode);
-    only when all are ready are they renamed into place. The originals are kept as hidden
-    backups until every rename succeeded, and restored if one fails.
+    `expected` maps a path to the bytes it held when it was read (None: it did not exist); a
+    file that differs now is refused, as are read-only files and, unless `follow_symlinks`,
+    symlinks (followed, the link's target is replaced). Every new content is written to a
+    temporary sibling first (keeping the old file's mode); only when all are ready are they
+    renamed into place. The originals are kept as hidden backups until every rename
+    succeeded, and restored if one fails.
     """
+    targets = {path: _target(path, follow_symlinks) for path in contents}
+    for path, target in targets.items():
+        _check(path, target, expected.get(path, _ANY) if expected is not None else _ANY)
     staged: list[tuple[Path, Path]] = []
     try:
         for path, data in contents.items():
-            staged.append((path, _stage(path, data)))
+            target = targets[path]
+            if hook is not None:
+                hook("stage", target)
+            staged.append((target, _stage(target, data)))
     except OSError as error:
         for _, temporary in staged:
             temporary.unlink(missing_ok=True)
-        raise WriteError(f"{error.filename or ''}: {error.strerror or error}") from error
-    _commit(staged)
+        raise WriteError(_describe(error)) from error
+    if expected is not None:
+        for path, target in targets.items():
+            _check_unchanged(path, target, expected.get(path, _ANY))
+    _commit(staged, hook)
+
+
+class _Any:
+    pass
+
+
+_ANY = _Any()
+
+
+def _target(path: Path, follow: bool) -> Path:
+    if not path.is_symlink():
+        return path
+    if not follow:
+        raise WriteError(f"{path}: is a symlink; pass --follow-symlinks to write through to its target")
+    return Path(os.path.realpath(path))
+
+
+def _check(path: Path, target: Path, expected: bytes | None | _Any) -> None:
+    try:
+        info = target.stat()
+    except FileNotFoundError:
+        info = None
+    if info is not None and not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        raise WriteError(f"{path}: is read-only; make it writable first")
+    if info is not None and not os.access(target.parent, os.W_OK):
+        raise WriteError(f"{path}: its folder is not writable")
+    _check_unchanged(path, target, expected)
+
+
+def _check_unchanged(path: Path, target: Path, expected: bytes | None | _Any) -> None:
+    if isinstance(expected, _Any):
+        return
+    try:
+        current: bytes | None = target.read_bytes()
+    except FileNotFoundError:
+        current = None
+    if current != expected:
+        raise WriteError(f"{path}: changed on disk since it was read; run again")
+
+
+def _describe(error: OSError) -> str:
+    return f"{error.filename or ''}: {error.strerror or error}"
 
 
 def _stage(path: Path, data: bytes) -> Path:
@@ -48,26 +114,37 @@ def _stage(path: Path, data: bytes) -> Path:
     return temporary
 
 
-def _commit(staged: list[tuple[Path, Path]]) -> None:
+def _backup(path: Path) -> Path:
+    descriptor, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".schemegen-backup",
+                                        dir=path.parent)
+    os.close(descriptor)
+    backup = Path(name)
+    try:
+        backup.unlink()
+        os.link(path, backup)
+    except OSError:
+        shutil.copy2(path, backup)
+    return backup
+
+
+def _commit(staged: list[tuple[Path, Path]], hook: Hook | None) -> None:
     backups: list[tuple[Path, Path | None]] = []
     try:
         for path, temporary in staged:
-            backup = None
-            if path.exists():
-                backup = path.with_name(f".{path.name}.schemegen-backup")
-                backup.unlink(missing_ok=True)
-                backup.hardlink_to(path)
-            backups.append((path, backup))
-            temporary.replace(path)
+            backups.append((path, _backup(path) if path.exists() else None))
+            if hook is not None:
+                hook("replace", path)
+            os.replace(temporary, path)
     except OSError as error:
         for path, backup in reversed(backups):
-            if backup is not None:
-                backup.replace(path)
-            else:
-                path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                if backup is not None:
+                    os.replace(backup, path)
+                else:
+                    path.unlink(missing_ok=True)
         for _, temporary in staged:
             temporary.unlink(missing_ok=True)
-        raise WriteError(f"{error.filename or ''}: {error.strerror or error}") from error
+        raise WriteError(_describe(error)) from error
     for _, backup in backups:
         if backup is not None:
             with contextlib.suppress(OSError):

@@ -11,8 +11,13 @@ from collections.abc import Callable, Sequence
 from enum import IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from schemegen import __version__
+
+if TYPE_CHECKING:
+    from schemegen.registry import Registry
+    from schemegen.selection import Criteria
 
 if TYPE_CHECKING:
     from schemegen.config import Config
@@ -77,7 +82,7 @@ def _add_ios_limit_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def load_registry(overlay_paths: Sequence[str]) -> object:
+def load_registry(overlay_paths: Sequence[str]) -> Registry:
     from schemegen import registry
 
     overlays = []
@@ -89,13 +94,19 @@ def load_registry(overlay_paths: Sequence[str]) -> object:
     return registry.load(overlays)
 
 
-def _criteria(args: argparse.Namespace) -> object:
+def _criteria(args: argparse.Namespace) -> Criteria:
     from schemegen.registry import METHODS
     from schemegen.selection import Criteria
 
     unknown = [m for m in args.methods if m not in METHODS]
     if unknown:
         raise UsageError(f"unknown payment method(s) {', '.join(unknown)}; use {', '.join(METHODS)}")
+    from schemegen.registry import Category
+
+    categories = {c.value for c in Category}
+    bad = [c for c in args.category if c not in categories]
+    if bad:
+        raise UsageError(f"unknown categories {', '.join(bad)}; use {', '.join(sorted(categories))}")
     return Criteria(
         pg=args.pg,
         methods=tuple(args.methods),
@@ -173,7 +184,7 @@ def _generate(args: argparse.Namespace) -> int:
         langs=tuple(args.lang),
     )
     try:
-        result = generate.generate(reg, _criteria(args), options)  # type: ignore[arg-type]
+        result = generate.generate(reg, _criteria(args), options)
     except generate.GenerateError as error:
         raise UsageError(str(error)) from None
     if result.dropped:
@@ -239,12 +250,12 @@ def _list(args: argparse.Namespace) -> int:
 
     reg = load_registry(args.registry)
     try:
-        apps = selection.select(reg, _criteria(args))  # type: ignore[arg-type]
+        apps = selection.select(reg, _criteria(args))
     except selection.SelectionError as error:
         raise UsageError(str(error)) from None
     rows = app_rows(apps)
     if args.format == "json":
-        print(json.dumps({"version": 1, "registry": reg.version, "apps": rows},  # type: ignore[attr-defined]
+        print(json.dumps({"version": 1, "registry": reg.version, "apps": rows},
                          ensure_ascii=False, indent=2))
     else:
         sys.stdout.write(format_table(rows))

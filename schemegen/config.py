@@ -70,13 +70,13 @@ class Config:
 
 
 def _loader(text: str) -> Any:
-    import yaml  # noqa: PLC0415 - only runs when a config file exists
+    import yaml
 
     return getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
 
 
 def _refuse_anchors(text: str, origin: str) -> None:
-    import yaml  # noqa: PLC0415 - only runs when a config file exists
+    import yaml
 
     loader = _loader(text)
     try:
@@ -128,7 +128,7 @@ def _bool(value: Any, key: str, origin: str, line: int) -> bool:
 
 
 def _format(value: Any, key: str, origin: str, line: int) -> str:
-    from schemegen.report import FORMATS  # noqa: PLC0415 - keeps this module import-light
+    from schemegen.report import FORMATS
 
     if value not in FORMATS:
         raise ConfigError(origin, line, f"`{key}` must be one of {', '.join(FORMATS)}")
@@ -176,7 +176,7 @@ def _per_file_ignores(
 
 def parse(text: str, origin: str) -> Config:
     """A config file's text -> Config. Paths in it are relative to the file's directory."""
-    import yaml  # noqa: PLC0415 - only runs when a config file exists
+    import yaml
 
     if len(text) > MAX_BYTES:
         raise ConfigError(origin, None, f"larger than {MAX_BYTES} bytes")

@@ -12,7 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from schemegen.render import HeaderInfo, read_header
+from schemegen.render import HEADER_TEXT, HeaderInfo, read_header
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -27,6 +27,7 @@ APPLE_PLIST_DTDS = frozenset({
 })
 ACTION_MAIN = "android.intent.action.MAIN"
 CATEGORY_LAUNCHER = "android.intent.category.LAUNCHER"
+HEADER_MARKER = HEADER_TEXT.split("{version}")[0]
 COMPONENTS = ("activity", "activity-alias", "service", "receiver", "provider")
 
 
@@ -80,6 +81,7 @@ class Manifest:
     path: str
     root: Node
     header: HeaderInfo | None = None
+    header_line: int | None = None
     strings: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -175,6 +177,7 @@ class Plist:
     root: PDict
     binary: bool = False
     header: HeaderInfo | None = None
+    header_line: int | None = None
 
     @property
     def is_app(self) -> bool:
@@ -213,12 +216,14 @@ def parse(data: bytes, path: str) -> Document:
         if data.startswith(b"bplist"):
             return Plist(path, _binary_plist(data), binary=True)
         root = _parse_xml(data)
-        header = read_header(_prescan_text(data)[:4000])
+        text = _prescan_text(data[:4000])
+        header = read_header(text)
+        header_line = _line_of(text, text.find(HEADER_MARKER)) if header else None
         tag = _local(root)
         if tag == "manifest":
-            return Manifest(path, _node(root), header)
+            return Manifest(path, _node(root), header, header_line)
         if tag == "plist":
-            return Plist(path, _xml_plist(root), header=header)
+            return Plist(path, _xml_plist(root), header=header, header_line=header_line)
         raise _Refused(Problem(
             ProblemKind.WRONG_ROOT, root.sourceline,
             f"root element is `<{tag}>`, neither `<manifest>` (AndroidManifest.xml) nor "

@@ -733,8 +733,9 @@ def _move_ahead(slots: list[str | None], kept: list[int], want: PlistWant, chang
     late = [v for v in values[want.limit:] if v is not None and v.lower() in rank]
     if not late:
         return
-    payment = sorted((v for v in values if v is not None and v.lower() in rank),
-                     key=lambda v: rank[v.lower()])
+    payment = [v for v in values if v is not None and v.lower() in rank]
+    if len(payment) > want.limit:  # not all fit: the most important ones go first
+        payment.sort(key=lambda v: rank[v.lower()])
     others = [v for v in values if v is None or v.lower() not in rank]
     if any(v is None for v in others):
         return  # non-string entries keep their slots; do not reorder around them

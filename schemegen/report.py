@@ -175,22 +175,20 @@ def format_sarif(report: Report) -> str:
     root = PurePath(report.root).as_posix()
     results = []
     for d in _sorted(report.diagnostics):
-        location: dict[str, Any] = {"artifactLocation": _artifact(d.path, report.root)}
-        if d.line is not None:
-            location["region"] = {"startLine": d.line}
+        # Code scanning needs a start line: a binary plist's findings point at its start.
+        location = {
+            "artifactLocation": _artifact(d.path, root),
+            "region": {"startLine": d.line or 1},
+        }
         text = _sentence(d.message)
         if d.fix:
             text = f"{text} Fix: {_sentence(d.fix)}"
         result: dict[str, Any] = {"ruleId": d.code}
         if d.code in index:
             result["ruleIndex"] = index[d.code]
-        result.update(
-            {
-                "level": _SARIF_LEVEL[d.severity],
-                "message": {"text": text},
-                "locations": [{"physicalLocation": location}],
-            }
-        )
+        result["level"] = _SARIF_LEVEL[d.severity]
+        result["message"] = {"text": text}
+        result["locations"] = [{"physicalLocation": location}]
         results.append(result)
     log = {
         "$schema": SARIF_SCHEMA,
@@ -249,7 +247,7 @@ RULES_END = "<!-- rules:end -->"
 def rules_table_markdown(rules: Sequence[Rule] | None = None) -> str:
     """The Markdown rule table that README.md and docs/lint.md carry between the markers."""
     if rules is None:
-        from schemegen.rules import RULES  # noqa: PLC0415 - the rules import the parsers
+        from schemegen.rules import RULES
 
         rules = RULES
     rows = ["| Code | Name | Severity | Summary |", "| --- | --- | --- | --- |"]

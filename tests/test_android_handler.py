@@ -34,7 +34,8 @@ WITH_FALLBACK = (
     "S.browser_fallback_url=https%3A%2F%2Fexample.com%2Ffallback;end"
 )
 BARE_WITH_FALLBACK = (
-    "intent://pay#Intent;scheme=ispmobile;S.browser_fallback_url=https%3A%2F%2Fexample.com%2Ffallback;end"
+    "intent://pay#Intent;scheme=ispmobile;"
+    "S.browser_fallback_url=https%3A%2F%2Fexample.com%2Ffallback;end"
 )
 ISP_PACKAGE = "kvp.jjy.MispAndroid320"
 
@@ -54,7 +55,7 @@ def play(package: str) -> str:
 # Each carries "pwned" so the test can tell where it ended up. Lower case, because the Router
 # looks schemes up lower-cased.
 HOSTILE_SCHEME = (
-    'pwned-scheme"; } /* */ \u2028\u2029 \n\r ${x} $x \\ \\u0022 \\u000a \'q\' \0 \U0001f600'
+    "pwned-scheme\"; } /* */ \u2028\u2029 \n\r ${x} $x \\ \\u0022 \\u000a 'q' \0 \U0001f600"
 )
 HOSTILE_PACKAGE = 'pwned.pkg" + evil() + "*/\n${x}$x\\"\\\\\u0085'
 HOSTILE_APP_SCHEME = 'pwned"; System.exit(1); //\n*/ ${x} $x \\u0022\\'
@@ -194,6 +195,11 @@ def run(command: list[str], stdin: str | None = None) -> str:
     return proc.stdout
 
 
+# Java 8 and JVM target 1.8: generated code must build in any Android project.
+JAVAC = ("--release", "8", "-encoding", "UTF-8")
+KOTLINC = ("-Werror", "-jvm-target", "1.8")
+
+
 def find_kotlinc() -> Path:
     configured = os.environ.get("KOTLINC")
     if configured:
@@ -223,7 +229,7 @@ def android_stubs(tmp_path_factory: pytest.TempPathFactory) -> Path:
     javac = require_tool("javac")
     out = tmp_path_factory.mktemp("android-stubs")
     sources = sorted(str(p) for p in (STUBS / "android").rglob("*.java"))
-    run([javac, "--release", "8", "-encoding", "UTF-8", "-nowarn", "-d", str(out), *sources])
+    run([javac, *JAVAC, "-nowarn", "-d", str(out), *sources])
     return out
 
 
@@ -264,20 +270,19 @@ def build(
     views = (sample_view(), hostile_view())
     sources = [str(write_source(root / "src", lang, view)) for view in views]
     classes = root / "classes"
-    classpath = [str(android_stubs), str(classes)]
+    stubs = str(android_stubs)
+    classpath = [stubs, str(classes)]
     if lang == "java":
-        run([javac, "--release", "8", "-encoding", "UTF-8", "-Xlint:all", "-Werror",
-             "-cp", str(android_stubs), "-d", str(classes), *sources])
+        run([javac, *JAVAC, "-Xlint:all", "-Werror", "-cp", stubs, "-d", str(classes), *sources])
     else:
         kotlinc = find_kotlinc()
         stdlib = kotlinc.resolve().parent.parent / "lib" / "kotlin-stdlib.jar"
         assert stdlib.is_file(), f"no kotlin-stdlib.jar next to {kotlinc}"
-        run([str(kotlinc), "-Werror", "-jvm-target", "1.8",
-             "-cp", str(android_stubs), "-d", str(classes), *sources])
+        run([str(kotlinc), *KOTLINC, "-cp", stubs, "-d", str(classes), *sources])
         classpath.append(str(stdlib))
     driver = root / "driver"
-    run([javac, "-encoding", "UTF-8", "-nowarn", "-cp", os.pathsep.join(classpath),
-         "-d", str(driver), str(STUBS / "driver" / "PaymentDriver.java")])
+    source = str(STUBS / "driver" / "PaymentDriver.java")
+    run([javac, *JAVAC, "-nowarn", "-cp", os.pathsep.join(classpath), "-d", str(driver), source])
     return Build(os.pathsep.join([*classpath, str(driver)]))
 
 
@@ -304,19 +309,32 @@ ROUTES = [
 
 # (scheme, intent package, S.browser_fallback_url) -> fallback URLs, in order.
 FALLBACKS = [
-    (("kb-acp", "com.other.app", FALLBACK),
-     [market("com.other.app"), FALLBACK, market("com.kbcard.cxh.appcard"), play("com.other.app")]),
+    (
+        ("kb-acp", "com.other.app", FALLBACK),
+        [
+            market("com.other.app"),
+            FALLBACK,
+            market("com.kbcard.cxh.appcard"),
+            play("com.other.app"),
+        ],
+    ),
     (("ispmobile", ISP_PACKAGE, None), [market(ISP_PACKAGE), play(ISP_PACKAGE)]),
     (("ispmobile", None, FALLBACK), [FALLBACK, market(ISP_PACKAGE), play(ISP_PACKAGE)]),
-    (("KFTC-BANKPAY", None, None),
-     [market("com.kftc.bankpay.android"), play("com.kftc.bankpay.android")]),
-    (("samplepay", "com.example.samplepay", FALLBACK),
-     [market("com.example.samplepay"), FALLBACK, play("com.example.samplepay")]),
+    (
+        ("KFTC-BANKPAY", None, None),
+        [market("com.kftc.bankpay.android"), play("com.kftc.bankpay.android")],
+    ),
+    (
+        ("samplepay", "com.example.samplepay", FALLBACK),
+        [market("com.example.samplepay"), FALLBACK, play("com.example.samplepay")],
+    ),
     (("unknown", None, None), []),
     ((None, None, None), []),
     # Only well-formed packages and http(s) fallbacks leave the page's control.
-    (("ispmobile", "x&referrer=evil", "javascript:alert(1)"),
-     [market(ISP_PACKAGE), play(ISP_PACKAGE)]),
+    (
+        ("ispmobile", "x&referrer=evil", "javascript:alert(1)"),
+        [market(ISP_PACKAGE), play(ISP_PACKAGE)],
+    ),
     (("unknown", "", "intent://x#Intent;scheme=evil;end"), []),
 ]
 
@@ -330,33 +348,87 @@ ALL = "kvp.jjy.MispAndroid320,com.kbcard.cxh.appcard,com.hyundaicard.appcard,kft
 # (installed, url) -> (handled, events): what the client does on such a device.
 GLUE = [
     ((ALL, ISP), (True, [start("ispmobile://TID=123", ISP_PACKAGE, "ok")])),
-    (("", ISP), (True, [start("ispmobile://TID=123", ISP_PACKAGE),
-                        start(market(ISP_PACKAGE)), ("load", play(ISP_PACKAGE))])),
-    (("market", ISP), (True, [start("ispmobile://TID=123", ISP_PACKAGE),
-                              start(market(ISP_PACKAGE), None, "ok")])),
-    (("market", KB), (True, [start("kb-acp://pay?srCode=1&kb-acp://", "com.kbcard.cxh.appcard"),
-                             start(market("com.kbcard.cxh.appcard"), None, "ok")])),
-    ((ALL, HYUNDAI), (True, [start("hdcardappcardansimclick://appcard?acctid=1",
-                                   "com.hyundaicard.appcard", "ok")])),
-    (("market", WITH_FALLBACK), (True, [start("samplepay://pay", "com.example.samplepay"),
-                                        start(market("com.example.samplepay"), None, "ok")])),
-    (("", WITH_FALLBACK), (True, [start("samplepay://pay", "com.example.samplepay"),
-                                  start(market("com.example.samplepay")), ("load", FALLBACK)])),
+    (
+        ("", ISP),
+        (
+            True,
+            [
+                start("ispmobile://TID=123", ISP_PACKAGE),
+                start(market(ISP_PACKAGE)),
+                ("load", play(ISP_PACKAGE)),
+            ],
+        ),
+    ),
+    (
+        ("market", ISP),
+        (True, [start("ispmobile://TID=123", ISP_PACKAGE), start(market(ISP_PACKAGE), None, "ok")]),
+    ),
+    (
+        ("market", KB),
+        (
+            True,
+            [
+                start("kb-acp://pay?srCode=1&kb-acp://", "com.kbcard.cxh.appcard"),
+                start(market("com.kbcard.cxh.appcard"), None, "ok"),
+            ],
+        ),
+    ),
+    (
+        (ALL, HYUNDAI),
+        (
+            True,
+            [start("hdcardappcardansimclick://appcard?acctid=1", "com.hyundaicard.appcard", "ok")],
+        ),
+    ),
+    (
+        ("market", WITH_FALLBACK),
+        (
+            True,
+            [
+                start("samplepay://pay", "com.example.samplepay"),
+                start(market("com.example.samplepay"), None, "ok"),
+            ],
+        ),
+    ),
+    (
+        ("", WITH_FALLBACK),
+        (
+            True,
+            [
+                start("samplepay://pay", "com.example.samplepay"),
+                start(market("com.example.samplepay")),
+                ("load", FALLBACK),
+            ],
+        ),
+    ),
     (("market", BARE_WITH_FALLBACK), (True, [start("ispmobile://pay"), ("load", FALLBACK)])),
     ((ALL, "kftc-bankpay://eftpay?x=1"), (True, [start("kftc-bankpay://eftpay?x=1", None, "ok")])),
-    (("market", "kftc-bankpay://eftpay?x=1"),
-     (True, [start("kftc-bankpay://eftpay?x=1"),
-             start(market("com.kftc.bankpay.android"), None, "ok")])),
-    (("", "ispmobile://x"), (True, [start("ispmobile://x"), start(market(ISP_PACKAGE)),
-                                    ("load", play(ISP_PACKAGE))])),
+    (
+        ("market", "kftc-bankpay://eftpay?x=1"),
+        (
+            True,
+            [
+                start("kftc-bankpay://eftpay?x=1"),
+                start(market("com.kftc.bankpay.android"), None, "ok"),
+            ],
+        ),
+    ),
+    (
+        ("", "ispmobile://x"),
+        (True, [start("ispmobile://x"), start(market(ISP_PACKAGE)), ("load", play(ISP_PACKAGE))]),
+    ),
     (("", "unknownpay://x"), (True, [start("unknownpay://x")])),
     (("market", market(ISP_PACKAGE)), (True, [start(market(ISP_PACKAGE), None, "ok")])),
     (("", market(ISP_PACKAGE)), (True, [start(market(ISP_PACKAGE)), ("load", play(ISP_PACKAGE))])),
-    (("deny:ispmobile,market", "ispmobile://x"),
-     (True, [start("ispmobile://x", None, "denied"), start(market(ISP_PACKAGE), None, "ok")])),
+    (
+        ("deny:ispmobile,market", "ispmobile://x"),
+        (True, [start("ispmobile://x", None, "denied"), start(market(ISP_PACKAGE), None, "ok")]),
+    ),
     # The page names a component or a selector: the client launches neither.
-    (("ispmobile", "intent://x#Intent;scheme=ispmobile;component=com.victim/.Internal;end"),
-     (True, [start("ispmobile://x", None, "ok")])),
+    (
+        ("ispmobile", "intent://x#Intent;scheme=ispmobile;component=com.victim/.Internal;end"),
+        (True, [start("ispmobile://x", None, "ok")]),
+    ),
     (("", "intent:#Intent;SEL;component=com.victim/.Internal;end"), (True, [start(None)])),
     # Unparseable intent URLs are swallowed, never loaded.
     ((ALL, "intent://x#Intent;package=kvp.jjy.MispAndroid320"), (True, [])),

@@ -1,0 +1,107 @@
+"""What every rule sees: the lint options, the registry lookups and a few shared helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from schemegen import schemes
+from schemegen.registry import App, Registry, Status
+from schemegen.selection import (
+    IOS_QUERY_DEFAULT_LIMIT,
+    IOS_QUERY_HARD_LIMIT,
+    Criteria,
+    android_packages,
+    cap,
+    ios_query_schemes,
+    select,
+)
+
+ANDROID_DOCS = "https://developer.android.com/guide/topics/manifest/"
+APPLE_DOCS = "https://developer.apple.com/documentation/bundleresources/information-property-list/"
+WEB_SCHEMES = frozenset({"http", "https"})
+# Schemes that name content or system handlers rather than an app's deep link.
+SYSTEM_SCHEMES = frozenset({
+    "content", "file", "tel", "mailto", "sms", "smsto", "mms", "mmsto", "geo", "package",
+    "data", "about", "javascript", "ftp", "intent", "android-app", "market",
+})
+HARD_LIMIT = IOS_QUERY_HARD_LIMIT
+
+
+@dataclass(frozen=True)
+class LintContext:
+    """The options of one lint run. `app_scheme` is bare (see `schemes.parse_app_scheme`)."""
+
+    registry: Registry
+    app_scheme: str | None = None
+    criteria: Criteria = field(default_factory=Criteria)
+    target_sdk: int | None = None
+    ios_query_limit: int = IOS_QUERY_DEFAULT_LIMIT
+    require_queries: bool = False
+
+    @cached_property
+    def selected(self) -> tuple[App, ...]:
+        return select(self.registry, self.criteria)
+
+    @cached_property
+    def expected_packages(self) -> tuple[str, ...]:
+        return android_packages(self.selected)
+
+    @cached_property
+    def expected_query_schemes(self) -> tuple[str, ...]:
+        """What `schemegen generate` writes: the selection's schemes within the iOS limit."""
+        return cap(ios_query_schemes(self.selected), self.ios_query_limit).kept
+
+    @cached_property
+    def scheme_owner(self) -> Mapping[str, App]:
+        """Registry schemes, lower-cased (iOS compares schemes case-insensitively)."""
+        return {scheme.lower(): app for scheme, app in self.registry.scheme_owner.items()}
+
+    @cached_property
+    def selected_ids(self) -> frozenset[str]:
+        return frozenset(app.id for app in self.selected)
+
+    def near_miss_limit(self, value: str) -> int:
+        # One edit for short values: two-edit neighbours of short names are often real apps.
+        return 1 if len(value) < 12 else 2
+
+    def typo_of(self, value: str, known: Iterable[str]) -> tuple[str, bool] | None:
+        """(the real value, is a recorded alias) when `value` looks like a misspelling of one."""
+        alias = self.registry.aliases.get(value) or self.registry.aliases.get(value.lower())
+        if alias is not None:
+            return alias[1].of, True
+        found = schemes.near_misses(value, known, self.near_miss_limit(value))
+        return (found[0], False) if found else None
+
+    def excepted(self, value: str) -> bool:
+        """A registry value kept despite breaking scheme syntax (a recorded exception)."""
+        return any(e.value == value for app in self.registry.apps for e in app.exceptions)
+
+
+def app_ref(value: str, app: App | None) -> str:
+    return f"`{value}` ({app.id})" if app is not None else f"`{value}`"
+
+
+def listing(items: Iterable[str], limit: int = 60) -> str:
+    """A comma-separated list, cut after `limit` items with a count of the rest."""
+    items = list(items)
+    shown = ", ".join(items[:limit])
+    return shown if len(items) <= limit else f"{shown} and {len(items) - limit} more"
+
+
+def methods_text(context: LintContext) -> str:
+    text = ",".join(context.criteria.methods)
+    return f"PG `{context.criteria.pg}` and methods {text}" if context.criteria.pg else f"methods {text}"
+
+
+def status_note(app: App) -> str:
+    note = app.status_note.rstrip(".")
+    return f"{app.status.value}: {note}" if note else app.status.value
+
+
+def unwanted_status(app: App, context: LintContext) -> bool:
+    """Deprecated apps (unless --include'd), and legacy apps the selection leaves out."""
+    if app.status is Status.DEPRECATED:
+        return app.id not in context.criteria.include
+    return app.status is Status.LEGACY and app.id not in context.selected_ids
