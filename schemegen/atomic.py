@@ -66,11 +66,13 @@ def _target(path: Path, follow: bool) -> Path:
     if not path.is_symlink():
         return path
     if not follow:
-        raise WriteError(f"{path}: is a symlink; pass --follow-symlinks to write through to its target")
+        raise WriteError(
+            f"{path}: is a symlink; pass --follow-symlinks to write through to its target"
+        )
     return Path(os.path.realpath(path))
 
 
-def _check(path: Path, target: Path, expected: bytes | None | _Any) -> None:
+def _check(path: Path, target: Path, expected: bytes | _Any | None) -> None:
     try:
         info = target.stat()
     except FileNotFoundError:
@@ -82,7 +84,7 @@ def _check(path: Path, target: Path, expected: bytes | None | _Any) -> None:
     _check_unchanged(path, target, expected)
 
 
-def _check_unchanged(path: Path, target: Path, expected: bytes | None | _Any) -> None:
+def _check_unchanged(path: Path, target: Path, expected: bytes | _Any | None) -> None:
     if isinstance(expected, _Any):
         return
     try:
@@ -134,12 +136,12 @@ def _commit(staged: list[tuple[Path, Path]], hook: Hook | None) -> None:
             backups.append((path, _backup(path) if path.exists() else None))
             if hook is not None:
                 hook("replace", path)
-            os.replace(temporary, path)
+            temporary.replace(path)
     except OSError as error:
         for path, backup in reversed(backups):
             with contextlib.suppress(OSError):
                 if backup is not None:
-                    os.replace(backup, path)
+                    backup.replace(path)
                 else:
                     path.unlink(missing_ok=True)
         for _, temporary in staged:

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 from schemegen import __version__
 
 if TYPE_CHECKING:
+    from schemegen.patch import Plan
+    from schemegen.project import Project
     from schemegen.registry import Registry
     from schemegen.selection import Criteria
 
@@ -84,6 +86,7 @@ def _add_ios_limit_option(parser: argparse.ArgumentParser) -> None:
 
 def load_registry(overlay_paths: Sequence[str]) -> Registry:
     from schemegen import registry
+    from schemegen.cache import parse_cached
 
     overlays = []
     for name in overlay_paths:
@@ -91,7 +94,7 @@ def load_registry(overlay_paths: Sequence[str]) -> Registry:
             overlays.append((name, Path(name).read_text(encoding="utf-8")))
         except (OSError, UnicodeDecodeError) as error:
             raise UsageError(f"{name}: cannot read registry overlay: {error}") from None
-    return registry.load(overlays)
+    return registry.load(overlays, parse=parse_cached)
 
 
 def _criteria(args: argparse.Namespace) -> Criteria:
@@ -348,14 +351,11 @@ def _config_where(conf: Config | None, key: str) -> str:
 
 
 def _lint(args: argparse.Namespace) -> int:
-    from schemegen import config, lint, report
+    from schemegen import config, lint, report, schemes
     from schemegen.diagnostics import Severity
     from schemegen.rules import RULES, LintContext
 
     paths = args.paths or ["."]
-    missing = [path for path in paths if not Path(path).exists()]
-    if missing:
-        raise UsageError(f"{missing[0]}: no such file or directory")
     try:
         conf = _lint_config(args, paths)
     except config.ConfigError as error:
@@ -373,10 +373,16 @@ def _lint(args: argparse.Namespace) -> int:
         for glob, codes in (conf.per_file_ignores if conf else ())
     )
     _check_ios_limit(args.ios_query_limit)
+    app_scheme = None
+    if args.app_scheme is not None:
+        try:
+            app_scheme = schemes.parse_app_scheme(args.app_scheme).scheme
+        except schemes.AppSchemeError as error:
+            raise UsageError(str(error)) from None
     reg = load_registry(args.registry)
     context = LintContext(
         registry=reg,
-        app_scheme=args.app_scheme,
+        app_scheme=app_scheme,
         criteria=_criteria(args),
         target_sdk=args.target_sdk,
         ios_query_limit=args.ios_query_limit,
@@ -431,6 +437,472 @@ def _rules(args: argparse.Namespace) -> int:
     raise UsageError(f"unknown rule `{wanted}`; `schemegen rules` lists them")
 
 
+# --- apply -------------------------------------------------------------------------------------
+
+HANDLER_LANGS = ("java", "kotlin", "swift", "objc")
+
+
+def _add_apply(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "apply", help="patch an app's AndroidManifest.xml and Info.plist in place, idempotently",
+    )
+    p.add_argument("path", nargs="?", default=".", help="project root (default .)")
+    p.add_argument("--app-scheme", required=True,
+                   help="your app's return scheme: myshop, myshop:// or myshop://path?x=1")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--diff", action="store_true", help="print a unified diff; change nothing")
+    mode.add_argument("--check", action="store_true",
+                      help="change nothing; exit 1 when anything would change (for CI)")
+    p.add_argument("--fix", action="store_true",
+                   help="also replace registry aliases by real values, remove duplicates and "
+                        "`://` entries, and move payment schemes inside the iOS budget")
+    p.add_argument("--set-launch-mode", action="store_true",
+                   help='set android:launchMode="singleTask" on the return activity')
+    p.add_argument("--activity", metavar="NAME",
+                   help="activity hosting the WebView (default: the launcher activity)")
+    p.add_argument("--android-manifest", metavar="FILE", help="the AndroidManifest.xml to edit")
+    p.add_argument("--ios-plist", metavar="FILE", help="the Info.plist to edit")
+    p.add_argument("--handler", choices=HANDLER_LANGS,
+                   help="also write the generated WebView handler in this language")
+    p.add_argument("--handler-dir", metavar="DIR",
+                   help="where the handler goes (default: derived from the project)")
+    p.add_argument("--java-package", metavar="NAME",
+                   help="package of a Java/Kotlin handler "
+                        "(default: the manifest's package + .payment)")
+    p.add_argument("--class-prefix", default="", help="prefix for the handler's class names")
+    p.add_argument("--force", action="store_true",
+                   help="overwrite handler files that lack our header or were edited by hand")
+    p.add_argument("--follow-symlinks", action="store_true",
+                   help="write through symlinked files to their targets (refused otherwise)")
+    _add_selection_options(p)
+    _add_ios_limit_option(p)
+    _add_registry_option(p)
+    p.set_defaults(run=_apply)
+
+
+def _apply(args: argparse.Namespace) -> int:
+    from schemegen.atomic import WriteError, write_all
+
+    root = Path(args.path)
+    plans, originals = _apply_plans(args, root)
+    for path, plan in plans.items():
+        for note in plan.notes:
+            _err(f"{_shown(path, root)}: notice: {note}")
+    pending = {path: plan for path, plan in plans.items() if plan.changed}
+    if not pending:
+        _err("nothing to change")
+        return Exit.OK
+    for path, plan in pending.items():
+        for change in plan.changes:
+            _err(f"{_shown(path, root)}: {change}")
+    if args.diff or args.check:
+        for path, plan in pending.items():
+            sys.stdout.write(_plan_diff(_shown(path, root), plan))
+        if args.check:
+            _err(f"{len(pending)} file(s) would change; run `schemegen apply` without --check")
+            return Exit.FINDINGS
+        return Exit.OK
+    try:
+        write_all({path: plan.new for path, plan in pending.items()},
+                  expected={path: originals[path] for path in pending},
+                  follow_symlinks=args.follow_symlinks)
+    except WriteError as error:
+        raise UsageError(f"{error}; nothing was changed") from None
+    _err(f"updated {len(pending)} file(s)")
+    return Exit.OK
+
+
+def _apply_plans(
+    args: argparse.Namespace, root: Path
+) -> tuple[dict[Path, Plan], dict[Path, bytes | None]]:
+    """Every file's plan (nothing written); any unreadable or unpatchable file stops all."""
+    from schemegen import patch, project, selection
+    from schemegen.schemes import AppSchemeError, parse_app_scheme
+
+    _check_ios_limit(args.ios_query_limit)
+    try:
+        scheme = parse_app_scheme(args.app_scheme).scheme
+    except AppSchemeError as error:
+        raise UsageError(f"--app-scheme: {error}") from None
+    reg = load_registry(args.registry)
+    owner = reg.scheme_owner.get(scheme)
+    if owner is not None:
+        raise UsageError(f"--app-scheme `{scheme}` belongs to {owner.name_en} ({owner.id}); "
+                         "use a scheme of your own app")
+    criteria = _criteria(args)
+    apps = selection.select(reg, criteria)
+    manifest_want = patch.manifest_want(reg, apps, scheme, activity=args.activity,
+                                        set_launch_mode=args.set_launch_mode, fix=args.fix)
+    plist_want = patch.plist_want(reg, apps, scheme, limit=args.ios_query_limit, fix=args.fix)
+    try:
+        found = project.detect(root, args.android_manifest, args.ios_plist)
+    except project.ExpoJsConfig as error:
+        kept = selection.cap(plist_want.schemes, args.ios_query_limit).kept
+        sys.stdout.write(project.expo_js_instructions(error.config, scheme, kept,
+                                                      manifest_want.packages))
+        raise UsageError(f"{error.config}: add the settings above by hand") from None
+    except project.DetectError as error:
+        raise UsageError(str(error)) from None
+    _err(found.describe())
+    originals: dict[Path, bytes | None] = {}
+    plans: dict[Path, Plan] = {}
+    steps: list[tuple[Path | None, Callable[[bytes], Plan]]] = [
+        (found.android, lambda data: patch.plan_manifest(data, manifest_want)),
+        (found.ios, lambda data: patch.plan_plist(data, plist_want)),
+        (found.expo, lambda data: project.plan_app_json(data, manifest_want, plist_want)),
+    ]
+    for path, planner in steps:
+        if path is None:
+            continue
+        data = _read_input(path)
+        originals[path] = data
+        try:
+            plans[path] = planner(data)
+        except patch.PatchError as error:
+            raise UsageError(f"{path}: {error}; nothing was changed") from None
+    if args.handler:
+        for path, (original, plan) in _handler_plans(args, reg, criteria, found).items():
+            originals[path], plans[path] = original, plan
+    return plans, originals
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def _read_input(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise UsageError(f"{path}: cannot read: {error.strerror or error}") from None
+
+
+def _plan_diff(name: str, plan: Plan) -> str:
+    try:
+        old = plan.original.decode("utf-8-sig")
+        new = plan.new.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return f"Binary file {name} changes: {'; '.join(plan.changes)}\n"
+    lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+                                 fromfile=f"a/{name}", tofile=f"b/{name}")
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+                   for line in lines)
+
+
+def _handler_plans(
+    args: argparse.Namespace, reg: Registry, criteria: Criteria, found: Project,
+) -> dict[Path, tuple[bytes | None, Plan]]:
+    import re
+
+    from schemegen import generate, render
+    from schemegen.patch import Plan
+
+    android = args.handler in ("java", "kotlin")
+    base = found.android if android else found.ios
+    if base is None and args.handler_dir is None:
+        raise UsageError(f"--handler {args.handler}: no {'Android' if android else 'iOS'} "
+                         "project found; pass --handler-dir")
+    java_package = args.java_package
+    if java_package is None:
+        text = base.read_text(encoding="utf-8", errors="replace") if android and base else ""
+        declared = re.search(r"\bpackage\s*=\s*[\"']([\w.]+)[\"']", text)
+        java_package = f"{declared.group(1)}.payment" if declared else "com.example.payment"
+    options = generate.Options(
+        app_scheme=args.app_scheme, java_package=java_package, class_prefix=args.class_prefix,
+        pg=args.pg, ios_query_limit=args.ios_query_limit,
+        platforms=("android" if android else "ios",), langs=(args.handler,),
+    )
+    try:
+        result = generate.generate(reg, criteria, options)
+    except generate.GenerateError as error:
+        raise UsageError(str(error)) from None
+    if args.handler_dir is not None:
+        directory = Path(args.handler_dir)
+    elif android:
+        assert base is not None
+        kotlin = args.handler == "kotlin" and (base.parent / "kotlin").is_dir()
+        source = "kotlin" if kotlin else "java"
+        directory = base.parent / source / Path(*java_package.split("."))
+    else:
+        assert base is not None
+        directory = base.parent
+    plans: dict[Path, tuple[bytes | None, Plan]] = {}
+    for target in generate.selected_targets(options):
+        if target.lang != args.handler:
+            continue
+        path = directory / Path(render.target_path(target, args.class_prefix)).name
+        new = result.by_key[target.key].encode("utf-8")
+        original = _read_input(path) if path.exists() else None
+        if original is not None and original != new and not args.force:
+            header = render.read_header(original.decode("utf-8", errors="replace"))
+            if header is None:
+                raise UsageError(f"{path}: exists without a schemegen header; "
+                                 "not overwritten (use --force)")
+            if header.edited:
+                raise UsageError(f"{path}: edited by hand since it was generated; "
+                                 "not overwritten (use --force)")
+        change = f"{'wrote' if original is None else 'updated'} the generated handler"
+        plans[path] = (original, Plan(original or b"", new, (change,) if original != new else ()))
+    return plans
+
+
+# --- registry ----------------------------------------------------------------------------------
+
+
+def _add_registry(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from schemegen.registry_tools import EXPORTS
+
+    p = sub.add_parser(
+        "registry", help="check, diff, show and export the registry; scan manifests for new values"
+    )
+    rsub = p.add_subparsers(dest="registry_command", metavar="SUBCOMMAND")
+    p.set_defaults(run=lambda args: _missing_subcommand(p))
+
+    c = rsub.add_parser("check", help="validate schemes.yaml and overlays (near misses for review)")
+    c.add_argument("files", nargs="*", metavar="FILE", help="overlay files to validate with it")
+    c.add_argument("--base", metavar="FILE",
+                   help="registry file to check instead of the installed schemes.yaml")
+    c.add_argument("--strict", action="store_true", help="review notes fail too (exit 1)")
+    _add_registry_option(c)
+    _add_no_config_option(c)
+    c.set_defaults(run=_registry_check)
+
+    d = rsub.add_parser("diff", help="what changed between two registry versions (for a PR)")
+    d.add_argument("old", metavar="OLD",
+                   help="a file, or a git revision (HEAD~1 = schemes.yaml at that revision)")
+    d.add_argument("new", nargs="?", metavar="NEW",
+                   help="a file or git revision (default: the working schemes.yaml)")
+    d.add_argument("--file", default="schemes.yaml",
+                   help="the registry's path in the repository, for revisions "
+                        "(default schemes.yaml)")
+    d.add_argument("--format", choices=("text", "json"), default="text")
+    _add_ios_limit_option(d)
+    d.set_defaults(run=_registry_diff)
+
+    s = rsub.add_parser("show", help="a table of apps, apps in detail, or the effective registry")
+    s.add_argument("ids", nargs="*", metavar="ID", help="apps to show in detail")
+    s.add_argument("--effective", action="store_true",
+                   help="print the effective registry after overlays as YAML")
+    _add_registry_option(s)
+    _add_no_config_option(s)
+    s.set_defaults(run=_registry_show)
+
+    e = rsub.add_parser("export", help="all apps as markdown (docs/registry.md), json or csv")
+    e.add_argument("--format", choices=tuple(EXPORTS), default="markdown")
+    _add_registry_option(e)
+    e.set_defaults(run=_registry_export)
+
+    n = rsub.add_parser("scan", help="list schemes and packages in manifests/plists the registry "
+                                     "does not know")
+    n.add_argument("paths", nargs="+", metavar="PATH",
+                   help="AndroidManifest.xml / Info.plist files or directories to search")
+    n.add_argument("--format", choices=("text", "json"), default="text")
+    _add_registry_option(n)
+    _add_no_config_option(n)
+    n.set_defaults(run=_registry_scan)
+
+
+def _missing_subcommand(parser: argparse.ArgumentParser) -> int:
+    parser.print_help(sys.stderr)
+    return Exit.ERROR
+
+
+def _add_no_config_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-config", action="store_true",
+                        help="ignore the `registry:` overlays named in a found .schemegen.yaml")
+
+
+def _overlay_paths(args: argparse.Namespace, paths: Sequence[str] = ()) -> list[str]:
+    """Overlays from a found .schemegen.yaml (unless --no-config), then from the command line."""
+    from schemegen import config
+
+    found: list[str] = []
+    if not getattr(args, "no_config", True):
+        try:
+            where = config.find(paths)
+            conf = config.read(where) if where is not None else None
+        except config.ConfigError as error:
+            raise UsageError(str(error)) from None
+        found = list(conf.registry or ()) if conf is not None else []
+    return [*found, *args.registry]
+
+
+def _read_text(name: str, what: str) -> str:
+    try:
+        return Path(name).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"{name}: cannot read {what}: {error}") from None
+
+
+def _registry_check(args: argparse.Namespace) -> int:
+    from schemegen import registry, registry_tools
+    from schemegen.registry_tools import Finding, Severity
+
+    names = [*_overlay_paths(args), *args.files]
+    texts = [(name, _read_text(name, "registry overlay")) for name in names]
+    base_text = (args.base, _read_text(args.base, "registry")) if args.base else None
+    docs, unparsed = [], []
+    for origin, text in ([base_text] if base_text else []) + texts:
+        try:
+            docs.append(registry.parse_yaml(text, origin))
+        except registry.RegistryError as error:
+            unparsed += [Finding(p.path, p.line, p.field, Severity.ERROR, p.message)
+                         for p in error.problems]
+    if base_text is None:
+        docs.insert(0, registry.load_shipped())
+    if unparsed:
+        result = registry_tools.CheckResult(None, tuple(unparsed))
+    else:
+        result = registry_tools.check(docs[0], docs[1:])
+    for finding in result.findings:
+        print(finding)
+    failing = result.findings if args.strict else result.errors
+    what = f"{docs[0].origin if docs else args.base}" + (
+        f" + {len(names)} overlay(s)" if names else "")
+    counts = f"{len(result.errors)} error(s), {len(result.reviews)} review note(s)"
+    if failing:
+        _err(f"{what}: {counts}")
+        return Exit.FINDINGS
+    assert result.registry is not None
+    _err(f"{what}: registry {result.registry.version} is valid ({len(result.registry.apps)} "
+         f"apps); {counts}")
+    return Exit.OK
+
+
+def _git(args: Sequence[str], cwd: str | None = None) -> str:
+    import subprocess
+
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False,
+                              timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise UsageError(f"cannot run git: {error}") from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise UsageError(f"git {' '.join(args)}: {message[0] if message else 'failed'}")
+    return done.stdout.decode("utf-8")
+
+
+def _git_top() -> str | None:
+    try:
+        return _git(["rev-parse", "--show-toplevel"]).strip()
+    except UsageError:
+        return None
+
+
+def _registry_source(spec: str | None, file: str) -> tuple[str, str]:
+    """(label, text) for a diff side: a file, a git revision, or (None) the working file."""
+    from schemegen import registry
+
+    if spec is None:
+        top = _git_top()
+        for candidate in ([Path(top) / file] if top else []) + [Path(file)]:
+            if candidate.is_file():
+                return str(candidate), _read_text(str(candidate), "registry")
+        return "installed schemes.yaml", registry.read_text_resource(registry.SHIPPED)
+    if Path(spec).is_file():
+        return spec, _read_text(spec, "registry")
+    if spec.startswith("-"):
+        raise UsageError(f"`{spec}` is neither a file nor a git revision")
+    top = _git_top()
+    if top is None:
+        raise UsageError(f"`{spec}` is not a file, and this is not a git repository")
+    target = spec if ":" in spec else f"{spec}:{file}"
+    return target, _git(["show", target], cwd=top)
+
+
+def _registry_diff(args: argparse.Namespace) -> int:
+    from schemegen import registry, registry_tools
+
+    _check_ios_limit(args.ios_query_limit)
+    old_label, old_text = _registry_source(args.old, args.file)
+    new_label, new_text = _registry_source(args.new, args.file)
+    old = registry.parse_yaml(old_text, old_label)
+    new = registry.parse_yaml(new_text, new_label)
+    result = registry_tools.diff(old, new, old_label, new_label, args.ios_query_limit)
+    if args.format == "json":
+        sys.stdout.write(registry_tools.diff_json(result))
+    else:
+        sys.stdout.write(registry_tools.diff_text(result))
+    return Exit.OK
+
+
+def _registry_show(args: argparse.Namespace) -> int:
+    from schemegen import registry_tools
+    from schemegen.schemes import near_misses
+
+    reg = load_registry(_overlay_paths(args))
+    if args.effective:
+        if args.ids:
+            raise UsageError("--effective prints the whole registry; give no ids")
+        sys.stdout.write(registry_tools.effective_yaml(reg))
+        return Exit.OK
+    if not args.ids:
+        sys.stdout.write(registry_tools.show_table(reg.apps))
+        return Exit.OK
+    for app_id in args.ids:
+        if app_id not in reg.by_id:
+            hint = near_misses(app_id, reg.by_id)
+            raise UsageError(f"unknown app id `{app_id}`"
+                             + (f"; did you mean {', '.join(hint)}?" if hint else ""))
+    sys.stdout.write("\n".join(registry_tools.show_detail(reg.by_id[i], reg) for i in args.ids))
+    return Exit.OK
+
+
+def _registry_export(args: argparse.Namespace) -> int:
+    from schemegen.registry_tools import EXPORTS
+
+    sys.stdout.write(EXPORTS[args.format](load_registry(args.registry)))
+    return Exit.OK
+
+
+SCAN_NAMES = ("AndroidManifest.xml",)
+SCAN_SUFFIXES = (".plist",)
+
+
+def _scan_files(paths: Sequence[str]) -> list[Path]:
+    found: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        if path.is_file():
+            found.append(path)
+        elif path.is_dir():
+            for folder, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "build")
+                found += [Path(folder) / f for f in sorted(files)
+                          if f in SCAN_NAMES or f.endswith(SCAN_SUFFIXES)]
+        else:
+            raise UsageError(f"{name}: no such file or directory")
+    return found
+
+
+def _registry_scan(args: argparse.Namespace) -> int:
+    from schemegen import documents, registry_tools
+
+    reg = load_registry(_overlay_paths(args, args.paths))
+    files = _scan_files(args.paths)
+    occurrences: list[registry_tools.Occurrence] = []
+    unreadable = []
+    for path in files:
+        try:
+            occurrences += registry_tools.read_occurrences(documents.read_document(path))
+        except registry_tools.ScanError as error:
+            unreadable.append(str(error))
+            _err(f"warning: {error}")
+    result = registry_tools.scan(reg, occurrences, [str(f) for f in files], unreadable)
+    if args.format == "json":
+        sys.stdout.write(registry_tools.scan_json(result, reg))
+    else:
+        sys.stdout.write(registry_tools.scan_text(result, reg))
+    _err(f"scanned {len(files)} file(s): {len(result.unknown)} unknown value(s), "
+         f"{len(result.aliases)} alias(es), {len(result.non_payment)} reviewed non-payment, "
+         f"{result.known} known")
+    return Exit.OK
+
+
 # --- main --------------------------------------------------------------------------------------
 
 ADDERS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None], ...] = (
@@ -438,6 +910,8 @@ ADDERS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], No
     _add_list,
     _add_lint,
     _add_rules,
+    _add_apply,
+    _add_registry,
 )
 
 
@@ -445,7 +919,9 @@ def _version() -> str:
     from schemegen import registry
 
     try:
-        data = registry.load_shipped().data
+        from schemegen.cache import parse_cached
+
+        data = registry.load_shipped(parse_cached).data
         return f"schemegen {__version__} (registry {data['version']}, updated {data['updated']})"
     except registry.RegistryError:
         return f"schemegen {__version__} (registry unreadable)"

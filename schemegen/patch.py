@@ -1,4 +1,4 @@
-"""Idempotent in-place edits of manifests and plists: decided on the parsed tree, applied as splices."""
+"""Idempotent in-place edits of manifests and plists, decided on the tree, applied as splices."""
 
 from __future__ import annotations
 
@@ -247,17 +247,8 @@ def _tokenize(text: str) -> Node:
     root: Node | None = None
     pos = 0
     while (lt := text.find("<", pos)) >= 0:
-        if text.startswith("<!--", lt):
-            pos = _after(text, "-->", lt + 4)
-        elif text.startswith("<![CDATA[", lt):
-            pos = _after(text, "]]>", lt + 9)
-        elif text.startswith("<?", lt):
-            pos = _after(text, "?>", lt + 2)
-        elif text.startswith("<!", lt):
-            close = text.find(">", lt)
-            if close < 0 or "[" in text[lt:close]:
-                raise PatchError("DOCTYPE internal subsets are not supported")
-            pos = close + 1
+        if text.startswith("<!", lt) or text.startswith("<?", lt):
+            pos = _skip_markup(text, lt)
         elif text.startswith("</", lt):
             match = _END.match(text, lt)
             if match is None or not stack or stack[-1].tag != match.group(1):
@@ -280,6 +271,17 @@ def _tokenize(text: str) -> Node:
     if root is None or stack:
         raise PatchError("no complete root element")
     return root
+
+
+def _skip_markup(text: str, lt: int) -> int:
+    """The end of the comment, CDATA section, processing instruction or DOCTYPE at `lt`."""
+    for opener, closer in (("<!--", "-->"), ("<![CDATA[", "]]>"), ("<?", "?>")):
+        if text.startswith(opener, lt):
+            return _after(text, closer, lt + len(opener))
+    close = text.find(">", lt)
+    if close < 0 or "[" in text[lt:close]:
+        raise PatchError("DOCTYPE internal subsets are not supported")
+    return close + 1
 
 
 def _after(text: str, marker: str, start: int) -> int:
@@ -544,12 +546,15 @@ def plan_manifest(original: bytes, want: ManifestWant) -> Plan:
         editor.set_attr(activity, f"{prefix}:exported", _a("exported"), "true")
         changes.append(f"set android:exported=\"true\" on `{label}`")
     elif exported != "true":
-        notes.append(f"`{label}` has android:exported=\"{exported}\": the return intent cannot reach it")
+        notes.append(
+            f"`{label}` has android:exported=\"{exported}\": the return intent cannot reach it"
+        )
     mode = activity.get(_a("launchMode"))
     if want.set_launch_mode and mode not in KEPT_LAUNCH_MODES:
         editor.set_attr(activity, f"{prefix}:launchMode", _a("launchMode"), "singleTask")
-        changes.append(f"set android:launchMode=\"singleTask\" on `{label}` (was {mode or 'standard'})")
-    return _finish(doc, editor, original, changes, notes, _check_xml)
+        was = mode or "standard"
+        changes.append(f"set android:launchMode=\"singleTask\" on `{label}` (was {was})")
+    return _finish(doc, editor, original, changes, notes, check=_check_xml)
 
 
 def _plan_queries(editor: Editor, want: ManifestWant, prefix: str, changes: list[str]) -> None:
@@ -578,7 +583,8 @@ def _plan_queries(editor: Editor, want: ManifestWant, prefix: str, changes: list
     news = [New("package", ((f"{prefix}:name", p),)) for p in missing]
     if queries:
         target = queries[0]
-        packages = [c for c in target.children if c.tag == "package" and id(c) not in editor.removed]
+        packages = [c for c in target.children
+                    if c.tag == "package" and id(c) not in editor.removed]
         editor.append(target, news, after=packages[-1] if packages else None)
     else:
         application = next((c for c in root.children if c.tag == "application"), None)
@@ -605,7 +611,8 @@ def _find_activity(root: Node, wanted: str | None) -> Node:
     def named(name: str) -> list[Node]:
         return [a for a in activities
                 if (n := a.get(_a("name"))) is not None
-                and (n == name or full(n) == full(name) or full(n).endswith("." + name.lstrip(".")))]
+                and (n == name or full(n) == full(name)
+                     or full(n).endswith("." + name.lstrip(".")))]
 
     if wanted is not None:
         found = named(wanted)
@@ -727,7 +734,9 @@ def decide_queries(values: Sequence[str | None], want: PlistWant) -> QueryDecisi
     return QueryDecision(tuple(slots), tuple(add), tuple(changes), tuple(notes))
 
 
-def _move_ahead(slots: list[str | None], kept: list[int], want: PlistWant, changes: list[str]) -> None:
+def _move_ahead(
+    slots: list[str | None], kept: list[int], want: PlistWant, changes: list[str]
+) -> None:
     rank = {s.lower(): i for i, s in enumerate(want.schemes)}
     values = [slots[i] for i in kept]
     late = [v for v in values[want.limit:] if v is not None and v.lower() in rank]
@@ -771,7 +780,16 @@ def plan_plist(original: bytes, want: PlistWant) -> Plan:
     notes: list[str] = []
     new_pairs: list[tuple[str, New]] = []
 
-    queries = pairs.get(QUERIES_KEY)
+    new_pairs += _plan_xml_queries(editor, pairs.get(QUERIES_KEY), want, changes, notes)
+    new_pairs += _plan_xml_url_types(editor, pairs.get(URL_TYPES_KEY), want, changes)
+    if new_pairs:
+        _append_pairs(editor, top, new_pairs)
+    return _finish(doc, editor, original, changes, notes, check=_check_plist)
+
+
+def _plan_xml_queries(
+    editor: Editor, queries: Node | None, want: PlistWant, changes: list[str], notes: list[str]
+) -> list[tuple[str, New]]:
     entries = [] if queries is None else queries.children
     if queries is not None and queries.tag != "array":
         raise PatchError(f"{QUERIES_KEY} is a <{queries.tag}>, not an <array>")
@@ -781,15 +799,18 @@ def plan_plist(original: bytes, want: PlistWant) -> Plan:
             editor.remove(entry)
         elif slot is not None and slot != entry.text():
             editor.set_text(entry, slot)
+    changes += decision.changes
+    notes += decision.notes
     news = [New("string", text=s) for s in decision.add]
     if queries is not None:
         editor.append(queries, news)
-    elif news:
-        new_pairs.append((QUERIES_KEY, New("array", children=tuple(news))))
-    changes += decision.changes
-    notes += decision.notes
+        return []
+    return [(QUERIES_KEY, New("array", children=tuple(news)))] if news else []
 
-    url_types = pairs.get(URL_TYPES_KEY)
+
+def _plan_xml_url_types(
+    editor: Editor, url_types: Node | None, want: PlistWant, changes: list[str]
+) -> list[tuple[str, New]]:
     if url_types is not None and url_types.tag != "array":
         raise PatchError(f"{URL_TYPES_KEY} is a <{url_types.tag}>, not an <array>")
     url_dict = New("dict", children=(
@@ -797,14 +818,12 @@ def plan_plist(original: bytes, want: PlistWant) -> Plan:
         New("array", children=(New("string", text=want.app_scheme),)),
     ))
     if url_types is None:
-        new_pairs.append((URL_TYPES_KEY, New("array", children=(url_dict,))))
         changes.append(f"added {URL_TYPES_KEY} with the app scheme `{want.app_scheme}`")
-    elif not _xml_has_url_scheme(url_types, want.app_scheme):
+        return [(URL_TYPES_KEY, New("array", children=(url_dict,)))]
+    if not _xml_has_url_scheme(url_types, want.app_scheme):
         editor.append(url_types, [url_dict])
         changes.append(f"added a {URL_TYPES_KEY} entry for the app scheme `{want.app_scheme}`")
-    if new_pairs:
-        _append_pairs(editor, top, new_pairs)
-    return _finish(doc, editor, original, changes, notes, _check_plist)
+    return []
 
 
 def _pairs(dict_node: Node) -> dict[str, Node]:
@@ -884,7 +903,7 @@ def _check_plist(new: bytes) -> None:
 
 def _finish(
     doc: Doc, editor: Editor, original: bytes, changes: list[str], notes: list[str],
-    check: Any,
+    *, check: Any,
 ) -> Plan:
     if not editor.edits:
         return Plan(original, original, (), tuple(notes))

@@ -1,4 +1,4 @@
-"""Project detection: which manifest, plist or app.json `apply` edits, and the Expo app.json edit."""
+"""Project detection (which manifest, plist or app.json `apply` edits) and app.json edits."""
 
 from __future__ import annotations
 
@@ -49,7 +49,9 @@ def _rel(path: Path, root: Path) -> str:
         return str(path)
 
 
-def detect(root: Path, android_manifest: str | None = None, ios_plist: str | None = None) -> Project:
+def detect(
+    root: Path, android_manifest: str | None = None, ios_plist: str | None = None
+) -> Project:
     """Find the files `apply` edits under `root`; explicit paths win over detection."""
     if not root.is_dir():
         raise DetectError(f"{root} is not a directory")
@@ -89,17 +91,18 @@ def _kind(root: Path) -> str:
     if any((root / f"capacitor.config.{ext}").is_file() for ext in ("json", "ts", "js")):
         return "Capacitor/Ionic"
     package = _package_json(root)
-    dependencies = {**package.get("dependencies", {}), **package.get("devDependencies", {})}
-    expo_config = (root / "app.json").is_file() and "expo" in _json_object(root / "app.json")
-    if not native and (expo_config or any((root / n).is_file() for n in EXPO_JS_CONFIGS)):
-        return "Expo (managed)"
-    if "react-native" in dependencies or "expo" in dependencies:
-        return "React Native"
-    if "@capacitor/core" in dependencies or "@ionic/angular" in dependencies:
-        return "Capacitor/Ionic"
-    if native:
-        return "cross-platform"
-    return "native"
+    dependencies = {**package["dependencies"], **package["devDependencies"]}
+    app_json = (root / "app.json").is_file() and (
+        "expo" in _json_object(root / "app.json") or "expo" in dependencies
+    )
+    kinds = (
+        (not native and (app_json or any((root / n).is_file() for n in EXPO_JS_CONFIGS)),
+         "Expo (managed)"),
+        ("react-native" in dependencies or "expo" in dependencies, "React Native"),
+        ("@capacitor/core" in dependencies or "@ionic/angular" in dependencies, "Capacitor/Ionic"),
+        (native, "cross-platform"),
+    )
+    return next((kind for found, kind in kinds if found), "native")
 
 
 def _package_json(root: Path) -> dict[str, Any]:
@@ -172,7 +175,9 @@ def _ios(root: Path, kind: str) -> Path | None:
     return _choose(found, root, "Info.plist", "--ios-plist")
 
 
-_SETTING = re.compile(r"\b(INFOPLIST_FILE|GENERATE_INFOPLIST_FILE)\s*=\s*(\"(?:[^\"\\]|\\.)*\"|[^;\s]+)\s*;")
+_SETTING = re.compile(
+    r"\b(INFOPLIST_FILE|GENERATE_INFOPLIST_FILE)\s*=\s*(\"(?:[^\"\\]|\\.)*\"|[^;\s]+)\s*;"
+)
 
 
 def infoplist_files(pbxproj: Path) -> tuple[list[Path], bool]:
@@ -277,7 +282,9 @@ def _expo_scheme(expo: dict[str, Any], scheme: str, changes: list[str]) -> None:
         current.append(scheme)
     else:
         return
-    changes.append(f"added `{scheme}` to `scheme` (Expo adds the Android intent-filter and iOS URL type)")
+    changes.append(
+        f"added `{scheme}` to `scheme` (Expo adds the Android intent-filter and iOS URL type)"
+    )
 
 
 def _expo_packages(expo: dict[str, Any], want: ManifestWant, changes: list[str]) -> None:

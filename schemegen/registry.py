@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
@@ -269,8 +269,11 @@ def read_text_resource(name: str) -> str:
 SHIPPED = "schemes.yaml"
 
 
-def load_shipped() -> Located:
-    return parse_yaml(read_text_resource(SHIPPED), SHIPPED)
+Parser = Callable[[str, str], Located]
+
+
+def load_shipped(parse: Parser = parse_yaml) -> Located:
+    return parse(read_text_resource(SHIPPED), SHIPPED)
 
 
 # --- building and validating ------------------------------------------------------------------
@@ -344,9 +347,9 @@ def _str_list(value: object) -> tuple[str, ...] | None:
     return None
 
 
-def load(overlays: Sequence[tuple[str, str]] = ()) -> Registry:
+def load(overlays: Sequence[tuple[str, str]] = (), parse: Parser = parse_yaml) -> Registry:
     """The shipped registry with `overlays` ((origin, text) pairs) applied, validated."""
-    return build(load_shipped(), [parse_yaml(text, origin) for origin, text in overlays])
+    return build(load_shipped(parse), [parse(text, origin) for origin, text in overlays])
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
 import json
-import plistlib
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from schemegen import documents, schemes, selection
 from schemegen import registry as reg
-from schemegen import schemes, selection
 from schemegen.registry import App, Located, Registry, RegistryError
 
 # --- check -------------------------------------------------------------------------------------
@@ -150,7 +150,8 @@ def near_miss_findings(registry: Registry, base_origin: str = reg.SHIPPED) -> li
                     later.line,
                     f"apps[{later.id}]",
                     Severity.REVIEW,
-                    f"`{value}` ({app.id}) and `{other}` ({other_app.id}) are {distance} edit(s) apart: "
+                    f"`{value}` ({app.id}) and `{other}` ({other_app.id}) are {distance} "
+                    "edit(s) apart: "
                     "make sure neither is a typo of the other",
                 )
             )
@@ -162,7 +163,8 @@ def near_miss_findings(registry: Registry, base_origin: str = reg.SHIPPED) -> li
                 first.line,
                 "near-miss",
                 Severity.REVIEW,
-                f"`{family}` family: {len(members)} values of {len({a.id for a in members.values()})} "
+                f"`{family}` family: {len(members)} values of "
+                f"{len({a.id for a in members.values()})} "
                 "apps are within 2 edits of each other (per-bank codes of one scheme; expected)",
             )
         )
@@ -253,13 +255,12 @@ def effective_yaml(registry: Registry) -> str:
     import yaml
 
     record = registry_record(registry)
-    try:
+    with contextlib.suppress(ValueError):
         record["updated"] = dt.date.fromisoformat(registry.updated)
-    except ValueError:
-        pass
     header = (
         "# yaml-language-server: $schema=schemes.schema.json\n"
-        f"# Effective schemegen registry {registry.version} after overlays ({len(registry.apps)} apps).\n"
+        f"# Effective schemegen registry {registry.version} after overlays "
+        f"({len(registry.apps)} apps).\n"
     )
     return header + yaml.safe_dump(record, allow_unicode=True, sort_keys=False, width=100)
 
@@ -357,12 +358,14 @@ def export_markdown(registry: Registry) -> str:
         "do not edit -->",
         f"# Payment-app registry {registry.version}",
         "",
-        f"`schemes.yaml` {registry.version}, updated {registry.updated}: {len(registry.apps)} apps in "
+        f"`schemes.yaml` {registry.version}, updated {registry.updated}: "
+        f"{len(registry.apps)} apps in "
         "priority order (the order of every generated list). Status `legacy` apps are still "
         "generated; `deprecated` ones only with `--include`. Apps with no methods are only "
         "recognised, or generated with `--include`.",
         "",
-        "| # | id | 한국어 | English | category | status | methods | iOS schemes | Android packages "
+        "| # | id | 한국어 | English | category | status | methods | iOS schemes "
+        "| Android packages "
         "| Android schemes | App Store | sources |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
@@ -848,120 +851,77 @@ class ScanError(ValueError):
     """A file that could not be read as a manifest or plist."""
 
 
-ANDROID_NS = "http://schemas.android.com/apk/res/android"
+def read_occurrences(document: documents.Document) -> tuple[Occurrence, ...]:
+    """Schemes, packages and query intents named in one parsed manifest or plist."""
+    if isinstance(document, documents.Unreadable):
+        line = f":{document.problem.line}" if document.problem.line else ""
+        raise ScanError(f"{document.path}{line}: {document.problem.message}")
+    if isinstance(document, documents.Manifest):
+        return _manifest(document)
+    return _plist(document)
 
 
-def read_occurrences(path: str, data: bytes) -> tuple[Occurrence, ...]:
-    """Schemes and packages named in one AndroidManifest.xml or Info.plist (XML or binary)."""
-    if data.startswith(b"bplist"):
-        return _binary_plist(path, data)
-    root = _parse_xml(path, data)
-    if root.tag == "plist":
-        return _xml_plist(path, root)
-    if root.tag == "manifest":
-        return _manifest(path, root)
-    raise ScanError(f"{path}: neither an Android manifest nor a plist (root <{root.tag}>)")
+def _manifest(manifest: documents.Manifest) -> tuple[Occurrence, ...]:
+    def value(node: documents.Node, attribute: str) -> str:
+        raw = node.get(attribute) or ""
+        return manifest.resolve(raw) or raw
 
-
-def _parse_xml(path: str, data: bytes) -> Any:
-    from lxml import etree
-
-    parser = etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        huge_tree=False,
-        remove_comments=True,
-        remove_pis=True,
-    )
-    try:
-        root = etree.fromstring(data, parser)
-    except etree.XMLSyntaxError as error:
-        raise ScanError(f"{path}: not well-formed XML: {error}") from None
-    if root is None:
-        raise ScanError(f"{path}: empty document")
-    return root
-
-
-def _manifest(path: str, root: Any) -> tuple[Occurrence, ...]:
-    name, scheme = f"{{{ANDROID_NS}}}name", f"{{{ANDROID_NS}}}scheme"
     found = []
-    for queries in root.iter("queries"):
-        for package in queries.iter("package"):
-            if package.get(name):
+    for queries in manifest.root.all("queries"):
+        for package in queries.all("package"):
+            if package.get("android:name"):
                 found.append(
-                    Occurrence(package.get(name), Kind.QUERY_PACKAGE, path, package.sourceline)
+                    Occurrence(
+                        value(package, "android:name"),
+                        Kind.QUERY_PACKAGE,
+                        manifest.path,
+                        package.line,
+                    )
                 )
-        for intent in queries.iter("intent"):
-            data = [d for d in intent.iter("data") if d.get(scheme)]
+        for intent in queries.all("intent"):
+            data = [d for d in intent.all("data") if d.get("android:scheme")]
             found += [
-                Occurrence(d.get(scheme), Kind.QUERY_SCHEME, path, d.sourceline) for d in data
+                Occurrence(value(d, "android:scheme"), Kind.QUERY_SCHEME, manifest.path, d.line)
+                for d in data
             ]
             if not data:
                 found += [
-                    Occurrence(a.get(name), Kind.QUERY_INTENT, path, a.sourceline)
-                    for a in intent.iter("action")
-                    if a.get(name)
+                    Occurrence(value(a, "android:name"), Kind.QUERY_INTENT, manifest.path, a.line)
+                    for a in intent.all("action")
+                    if a.get("android:name")
                 ]
-    for intent_filter in root.iter("intent-filter"):
-        found += [
-            Occurrence(d.get(scheme), Kind.URL_SCHEME, path, d.sourceline)
-            for d in intent_filter.iter("data")
-            if d.get(scheme)
-        ]
-    return tuple(found)
-
-
-def _dict_items(element: Any) -> Iterator[tuple[str, Any]]:
-    children = [c for c in element if isinstance(c.tag, str)]
-    for key, value in zip(children[::2], children[1::2], strict=False):
-        if key.tag == "key":
-            yield (key.text or ""), value
-
-
-def _xml_plist(path: str, root: Any) -> tuple[Occurrence, ...]:
-    top = next((c for c in root if isinstance(c.tag, str)), None)
-    if top is None or top.tag != "dict":
-        return ()
-    found = []
-    for key, value in _dict_items(top):
-        if key == "LSApplicationQueriesSchemes" and value.tag == "array":
+    for node in manifest.root.walk():
+        if node.tag == "intent-filter":
             found += [
-                Occurrence((s.text or "").strip(), Kind.QUERY_SCHEME, path, s.sourceline)
-                for s in value
-                if s.tag == "string"
+                Occurrence(value(d, "android:scheme"), Kind.URL_SCHEME, manifest.path, d.line)
+                for d in node.all("data")
+                if d.get("android:scheme")
             ]
-        elif key == "CFBundleURLTypes" and value.tag == "array":
-            for url_type in (d for d in value if d.tag == "dict"):
-                for inner_key, schemes_array in _dict_items(url_type):
-                    if inner_key == "CFBundleURLSchemes" and schemes_array.tag == "array":
-                        found += [
-                            Occurrence((s.text or "").strip(), Kind.URL_SCHEME, path, s.sourceline)
-                            for s in schemes_array
-                            if s.tag == "string"
-                        ]
     return tuple(found)
 
 
-def _binary_plist(path: str, data: bytes) -> tuple[Occurrence, ...]:
-    try:
-        plist = plistlib.loads(data, fmt=plistlib.FMT_BINARY)
-    except (plistlib.InvalidFileException, ValueError, OverflowError, TypeError) as error:
-        raise ScanError(f"{path}: unreadable binary plist: {error}") from None
-    if not isinstance(plist, dict):
-        return ()
+def _strings(entry: documents.PEntry | None) -> Iterator[documents.PScalar]:
+    if entry is not None and isinstance(entry.value, documents.PArray):
+        yield from (
+            item
+            for item in entry.value.items
+            if isinstance(item, documents.PScalar) and isinstance(item.value, str)
+        )
+
+
+def _plist(plist: documents.Plist) -> tuple[Occurrence, ...]:
     found = [
-        Occurrence(s, Kind.QUERY_SCHEME, path, None)
-        for s in _list(plist.get("LSApplicationQueriesSchemes"))
-        if isinstance(s, str)
+        Occurrence(str(s.value).strip(), Kind.QUERY_SCHEME, plist.path, s.line)
+        for s in _strings(plist.root.get("LSApplicationQueriesSchemes"))
     ]
-    for url_type in _list(plist.get("CFBundleURLTypes")):
-        if isinstance(url_type, dict):
-            found += [
-                Occurrence(s, Kind.URL_SCHEME, path, None)
-                for s in _list(url_type.get("CFBundleURLSchemes"))
-                if isinstance(s, str)
-            ]
+    url_types = plist.root.get("CFBundleURLTypes")
+    if url_types is not None and isinstance(url_types.value, documents.PArray):
+        for url_type in url_types.value.items:
+            if isinstance(url_type, documents.PDict):
+                found += [
+                    Occurrence(str(s.value).strip(), Kind.URL_SCHEME, plist.path, s.line)
+                    for s in _strings(url_type.get("CFBundleURLSchemes"))
+                ]
     return tuple(found)
 
 
@@ -1021,7 +981,7 @@ def scan(
         )
         if owner is not None:
             known += 1
-        elif value.startswith(("@", "$")) or "${" in value:
+        elif documents.is_build_reference(value):
             unresolved.append(Seen(value, kinds, places, "resource or placeholder reference"))
         elif alias is not None:
             app, record = alias
@@ -1068,16 +1028,17 @@ def scan_text(result: ScanResult, registry: Registry) -> str:
                 out += [f"      {_place(p, n)}" for p, n in seen.places]
     else:
         out.append("Every value found is known to the registry.")
-    for title, rows in (
+    sections: tuple[tuple[str, tuple[Seen, ...]], ...] = (
         ("Aliases seen (misspellings the registry recognises)", result.aliases),
         ("Reviewed non-payment values seen", result.non_payment),
         ("Unresolved references (not checked)", result.unresolved),
-    ):
-        if rows:
+    )
+    for title, group in sections:
+        if group:
             out += ["", f"{title}:"]
             out += [
                 f"  {s.value}  ({len(s.files)} file{'s' * (len(s.files) != 1)}): {s.note}"
-                for s in rows
+                for s in group
             ]
     return "\n".join(out) + "\n"
 

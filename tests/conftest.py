@@ -13,6 +13,12 @@ from schemegen.render import View
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _isolated_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Keep the registry parse cache out of the user's home during tests."""
+    os.environ["SCHEMEGEN_CACHE_DIR"] = str(tmp_path_factory.mktemp("schemegen-cache"))
+
+
 def sample_view(**overrides: object) -> View:
     """A realistic view; tests override single fields (e.g. with injection payloads)."""
     fields: dict[str, object] = {

@@ -40,7 +40,9 @@ BARE_WITH_FALLBACK = (
 ISP_PACKAGE = "kvp.jjy.MispAndroid320"
 
 
-Event = tuple[str | None, ...]
+Command = tuple[str | None, ...]
+Results = dict[Command, Any]
+OVERLOADS = ("request", "string")  # shouldOverrideUrlLoading(WebResourceRequest) and (String)
 
 
 def market(package: str) -> str:
@@ -239,7 +241,7 @@ class Build:
 
     classpath: str
 
-    def drive(self, commands: list[tuple[str | None, ...]]) -> list[Any]:
+    def drive(self, commands: list[Command]) -> list[Any]:
         stdin = "".join("\t".join(map(encode_field, command)) + "\n" for command in commands)
         java = require_tool("java")
         lines = run([java, "-cp", self.classpath, "PaymentDriver"], stdin).splitlines()
@@ -309,7 +311,7 @@ ROUTES = [
 
 # (scheme, intent package, S.browser_fallback_url) -> fallback URLs, in order.
 FALLBACKS = [
-    (
+    pytest.param(
         ("kb-acp", "com.other.app", FALLBACK),
         [
             market("com.other.app"),
@@ -317,127 +319,169 @@ FALLBACKS = [
             market("com.kbcard.cxh.appcard"),
             play("com.other.app"),
         ],
+        id="package-then-page-then-registry-then-web",
     ),
-    (("ispmobile", ISP_PACKAGE, None), [market(ISP_PACKAGE), play(ISP_PACKAGE)]),
-    (("ispmobile", None, FALLBACK), [FALLBACK, market(ISP_PACKAGE), play(ISP_PACKAGE)]),
-    (
+    pytest.param(
+        ("ispmobile", ISP_PACKAGE, None),
+        [market(ISP_PACKAGE), play(ISP_PACKAGE)],
+        id="registry-same-as-package",
+    ),
+    pytest.param(
+        ("ispmobile", None, FALLBACK),
+        [FALLBACK, market(ISP_PACKAGE), play(ISP_PACKAGE)],
+        id="no-package",
+    ),
+    pytest.param(
         ("KFTC-BANKPAY", None, None),
         [market("com.kftc.bankpay.android"), play("com.kftc.bankpay.android")],
+        id="registry-any-case",
     ),
-    (
+    pytest.param(
         ("samplepay", "com.example.samplepay", FALLBACK),
         [market("com.example.samplepay"), FALLBACK, play("com.example.samplepay")],
+        id="not-in-registry",
     ),
-    (("unknown", None, None), []),
-    ((None, None, None), []),
+    pytest.param(("unknown", None, None), [], id="nothing-known"),
+    pytest.param((None, None, None), [], id="all-null"),
     # Only well-formed packages and http(s) fallbacks leave the page's control.
-    (
+    pytest.param(
         ("ispmobile", "x&referrer=evil", "javascript:alert(1)"),
         [market(ISP_PACKAGE), play(ISP_PACKAGE)],
+        id="bad-package-and-script-fallback",
     ),
-    (("unknown", "", "intent://x#Intent;scheme=evil;end"), []),
+    pytest.param(("unknown", "", "intent://x#Intent;scheme=evil;end"), [], id="app-url-fallback"),
 ]
 
 
-def start(data: str | None, package: str | None = None, outcome: str = "not found") -> Event:
-    return ("start", data, package, outcome)
+def start(data: str | None, package: str | None = None, outcome: str = "not found") -> str:
+    return f"start {data}" + (f" package={package}" if package else "") + f": {outcome}"
+
+
+def load(url: str) -> str:
+    return f"load {url}"
 
 
 ALL = "kvp.jjy.MispAndroid320,com.kbcard.cxh.appcard,com.hyundaicard.appcard,kftc-bankpay,market"
+KFTC = "kftc-bankpay://eftpay?x=1"
+VICTIM = "component=com.victim/.Internal"
 
-# (installed, url) -> (handled, events): what the client does on such a device.
+# A device where `installed` (packages, or schemes for package-less URLs; "market" is the
+# Play Store; "deny:" throws SecurityException) can be started, the URL, and what the client
+# did, in order. Unless WEBVIEW is last, shouldOverrideUrlLoading returned true.
+WEBVIEW = "left to the WebView"
 GLUE = [
-    ((ALL, ISP), (True, [start("ispmobile://TID=123", ISP_PACKAGE, "ok")])),
-    (
-        ("", ISP),
-        (
-            True,
-            [
-                start("ispmobile://TID=123", ISP_PACKAGE),
-                start(market(ISP_PACKAGE)),
-                ("load", play(ISP_PACKAGE)),
-            ],
-        ),
+    pytest.param(ALL, ISP, [start("ispmobile://TID=123", ISP_PACKAGE, "ok")], id="isp"),
+    pytest.param(
+        "",
+        ISP,
+        [
+            start("ispmobile://TID=123", ISP_PACKAGE),
+            start(market(ISP_PACKAGE)),
+            load(play(ISP_PACKAGE)),
+        ],
+        id="isp-no-store",
     ),
-    (
-        ("market", ISP),
-        (True, [start("ispmobile://TID=123", ISP_PACKAGE), start(market(ISP_PACKAGE), None, "ok")]),
+    pytest.param(
+        "market",
+        ISP,
+        [start("ispmobile://TID=123", ISP_PACKAGE), start(market(ISP_PACKAGE), None, "ok")],
+        id="isp-missing",
     ),
-    (
-        ("market", KB),
-        (
-            True,
-            [
-                start("kb-acp://pay?srCode=1&kb-acp://", "com.kbcard.cxh.appcard"),
-                start(market("com.kbcard.cxh.appcard"), None, "ok"),
-            ],
-        ),
+    pytest.param(
+        "market",
+        KB,
+        [
+            start("kb-acp://pay?srCode=1&kb-acp://", "com.kbcard.cxh.appcard"),
+            start(market("com.kbcard.cxh.appcard"), None, "ok"),
+        ],
+        id="kb-missing",
     ),
-    (
-        (ALL, HYUNDAI),
-        (
-            True,
-            [start("hdcardappcardansimclick://appcard?acctid=1", "com.hyundaicard.appcard", "ok")],
-        ),
+    pytest.param(
+        ALL,
+        HYUNDAI,
+        [start("hdcardappcardansimclick://appcard?acctid=1", "com.hyundaicard.appcard", "ok")],
+        id="hyundai",
     ),
-    (
-        ("market", WITH_FALLBACK),
-        (
-            True,
-            [
-                start("samplepay://pay", "com.example.samplepay"),
-                start(market("com.example.samplepay"), None, "ok"),
-            ],
-        ),
+    pytest.param(
+        "market",
+        WITH_FALLBACK,
+        [
+            start("samplepay://pay", "com.example.samplepay"),
+            start(market("com.example.samplepay"), None, "ok"),
+        ],
+        id="fallback-url-store-first",
     ),
-    (
-        ("", WITH_FALLBACK),
-        (
-            True,
-            [
-                start("samplepay://pay", "com.example.samplepay"),
-                start(market("com.example.samplepay")),
-                ("load", FALLBACK),
-            ],
-        ),
+    pytest.param(
+        "",
+        WITH_FALLBACK,
+        [
+            start("samplepay://pay", "com.example.samplepay"),
+            start(market("com.example.samplepay")),
+            load(FALLBACK),
+        ],
+        id="fallback-url-no-store",
     ),
-    (("market", BARE_WITH_FALLBACK), (True, [start("ispmobile://pay"), ("load", FALLBACK)])),
-    ((ALL, "kftc-bankpay://eftpay?x=1"), (True, [start("kftc-bankpay://eftpay?x=1", None, "ok")])),
-    (
-        ("market", "kftc-bankpay://eftpay?x=1"),
-        (
-            True,
-            [
-                start("kftc-bankpay://eftpay?x=1"),
-                start(market("com.kftc.bankpay.android"), None, "ok"),
-            ],
-        ),
+    pytest.param(
+        "market",
+        BARE_WITH_FALLBACK,
+        [start("ispmobile://pay"), load(FALLBACK)],
+        id="fallback-url-before-registry",
     ),
-    (
-        ("", "ispmobile://x"),
-        (True, [start("ispmobile://x"), start(market(ISP_PACKAGE)), ("load", play(ISP_PACKAGE))]),
+    pytest.param(ALL, KFTC, [start(KFTC, None, "ok")], id="bankpay"),
+    pytest.param(
+        "market",
+        KFTC,
+        [start(KFTC), start(market("com.kftc.bankpay.android"), None, "ok")],
+        id="bankpay-missing",
     ),
-    (("", "unknownpay://x"), (True, [start("unknownpay://x")])),
-    (("market", market(ISP_PACKAGE)), (True, [start(market(ISP_PACKAGE), None, "ok")])),
-    (("", market(ISP_PACKAGE)), (True, [start(market(ISP_PACKAGE)), ("load", play(ISP_PACKAGE))])),
-    (
-        ("deny:ispmobile,market", "ispmobile://x"),
-        (True, [start("ispmobile://x", None, "denied"), start(market(ISP_PACKAGE), None, "ok")]),
+    pytest.param(
+        "",
+        "ispmobile://x",
+        [start("ispmobile://x"), start(market(ISP_PACKAGE)), load(play(ISP_PACKAGE))],
+        id="bare-isp-no-store",
     ),
-    # The page names a component or a selector: the client launches neither.
-    (
-        ("ispmobile", "intent://x#Intent;scheme=ispmobile;component=com.victim/.Internal;end"),
-        (True, [start("ispmobile://x", None, "ok")]),
+    pytest.param("", "unknownpay://x", [start("unknownpay://x")], id="unknown-app"),
+    pytest.param(
+        "market", market(ISP_PACKAGE), [start(market(ISP_PACKAGE), None, "ok")], id="market"
     ),
-    (("", "intent:#Intent;SEL;component=com.victim/.Internal;end"), (True, [start(None)])),
+    pytest.param(
+        "",
+        market(ISP_PACKAGE),
+        [start(market(ISP_PACKAGE)), load(play(ISP_PACKAGE))],
+        id="market-no-store",
+    ),
+    pytest.param(
+        "deny:ispmobile,market",
+        "ispmobile://x",
+        [start("ispmobile://x", None, "denied"), start(market(ISP_PACKAGE), None, "ok")],
+        id="security-exception",
+    ),
+    # The page names a component or a selector: the client launches neither (checked below).
+    pytest.param(
+        "ispmobile",
+        f"intent://x#Intent;scheme=ispmobile;{VICTIM};end",
+        [start("ispmobile://x", None, "ok")],
+        id="component",
+    ),
+    pytest.param("", f"intent:#Intent;SEL;{VICTIM};end", [start(None)], id="selector"),
     # Unparseable intent URLs are swallowed, never loaded.
-    ((ALL, "intent://x#Intent;package=kvp.jjy.MispAndroid320"), (True, [])),
-    ((ALL, "intent://x#Intent;S.n=1;Q.bad=2;end"), (True, [])),
-    ((ALL, "https://pay.example.com/checkout"), (False, [])),
-    ((ALL, "about:blank"), (False, [])),
-    ((ALL, "javascript:void(0)"), (False, [])),
-    ((ALL, "myshop://result?imp_uid=1"), (True, [("return", "myshop://result?imp_uid=1")])),
-    ((ALL, "MYSHOP://result?imp_uid=1"), (True, [("return", "MYSHOP://result?imp_uid=1")])),
+    pytest.param(ALL, f"intent://x#Intent;package={ISP_PACKAGE}", [], id="unterminated"),
+    pytest.param(ALL, "intent://x#Intent;Q.bad=2;end", [], id="bad-extra"),
+    pytest.param(ALL, "https://pay.example.com/checkout", [WEBVIEW], id="https"),
+    pytest.param(ALL, "about:blank", [WEBVIEW], id="about"),
+    pytest.param(ALL, "javascript:void(0)", [WEBVIEW], id="javascript"),
+    pytest.param(
+        ALL,
+        "myshop://result?imp_uid=1",
+        ["return myshop://result?imp_uid=1"],
+        id="app-return",
+    ),
+    pytest.param(
+        ALL,
+        "MYSHOP://result?imp_uid=1",
+        ["return MYSHOP://result?imp_uid=1"],
+        id="app-return-upper-case",
+    ),
 ]
 
 HOSTILE_LOOKUPS = [
@@ -448,54 +492,48 @@ HOSTILE_LOOKUPS = [
 ]
 
 
-def driver_commands() -> list[tuple[str | None, ...]]:
-    commands: list[tuple[str | None, ...]] = [("route", url) for url, _ in ROUTES]
-    commands += [("fallbacks", *args) for args, _ in FALLBACKS]
-    for overload in ("request", "string"):
-        commands += [("glue", overload, installed, url) for (installed, url), _ in GLUE]
+def driver_commands() -> list[Command]:
+    commands: list[Command] = [("route", url) for url, _ in ROUTES]
+    commands += [("fallbacks", *case.values[0]) for case in FALLBACKS]
+    for overload in OVERLOADS:
+        commands += [("glue", overload, *case.values[:2]) for case in GLUE]
     commands += [("package", HOSTILE_CLASS, scheme) for scheme, _ in HOSTILE_LOOKUPS]
     commands.append(("configure",))
     return commands
 
 
 @pytest.fixture(scope="module")
-def results(build: Build) -> dict[tuple[str | None, ...], Any]:
+def results(build: Build) -> Results:
     commands = driver_commands()
     return dict(zip(commands, build.drive(commands), strict=True))
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("url", "action"), ROUTES)
-def test_route(results: dict[tuple[str | None, ...], Any], url: str, action: str) -> None:
+def test_route(results: Results, url: str, action: str) -> None:
     assert results["route", url] == action
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("args", "expected"), FALLBACKS)
-def test_fallbacks(
-    results: dict[tuple[str | None, ...], Any], args: tuple[str | None, ...], expected: list[str]
-) -> None:
+def test_fallbacks(results: Results, args: tuple[str | None, ...], expected: list[str]) -> None:
     assert results[("fallbacks", *args)] == expected
 
 
-def summarise(event: dict[str, Any]) -> Event:
+def summarise(event: dict[str, Any]) -> str:
     if "start" in event:
         return start(event["start"], event["package"], event["outcome"])
     ((kind, url),) = event.items()
-    return (kind, url)
+    return f"{kind} {url}"
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("overload", ["request", "string"])
-@pytest.mark.parametrize(("device", "expected"), GLUE)
-def test_glue(
-    results: dict[tuple[str | None, ...], Any],
-    overload: str,
-    device: tuple[str, str],
-    expected: tuple[bool, list[Event]],
-) -> None:
-    outcome = results[("glue", overload, *device)]
-    assert (outcome["handled"], [summarise(e) for e in outcome["events"]]) == expected
+@pytest.mark.parametrize("overload", OVERLOADS)
+@pytest.mark.parametrize(("installed", "url", "events"), GLUE)
+def test_glue(results: Results, overload: str, installed: str, url: str, events: list[str]) -> None:
+    outcome = results["glue", overload, installed, url]
+    done = [summarise(event) for event in outcome["events"]]
+    assert done + ([] if outcome["handled"] else [WEBVIEW]) == events
     for event in outcome["events"]:
         if "start" in event:
             assert event["action"] == "android.intent.action.VIEW"
@@ -505,7 +543,7 @@ def test_glue(
 
 
 @pytest.mark.slow
-def test_configure(results: dict[tuple[str | None, ...], Any]) -> None:
+def test_configure(results: Results) -> None:
     assert results[("configure",)] == {
         "javaScript": True,
         "domStorage": True,
@@ -522,6 +560,6 @@ def test_configure(results: dict[tuple[str | None, ...], Any]) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize(("scheme", "package"), HOSTILE_LOOKUPS)
 def test_hostile_values_survive_compilation_exactly(
-    results: dict[tuple[str | None, ...], Any], scheme: str, package: str | None
+    results: Results, scheme: str, package: str | None
 ) -> None:
     assert results["package", HOSTILE_CLASS, scheme] == package
