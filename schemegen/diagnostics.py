@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -44,7 +45,7 @@ class Rule:
 
     @property
     def doc(self) -> str:
-        return (self.check.__doc__ or "").strip()
+        return inspect.cleandoc(self.check.__doc__ or "")
 
     @property
     def summary(self) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from xml.sax.saxutils import escape as _xml_escape
 
 _SIMPLE = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -79,6 +78,12 @@ def js_string(value: str) -> str:
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+_XML_ENTITIES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&apos;"))
+
+
 def xml_text(value: str) -> str:
     """Text or attribute content for XML and plists; quotes escaped, illegal characters replaced."""
-    return _xml_escape(_XML_ILLEGAL.sub("\ufffd", value), {'"': "&quot;", "'": "&apos;"})
+    text = _XML_ILLEGAL.sub("\ufffd", value)
+    for raw, entity in _XML_ENTITIES:
+        text = text.replace(raw, entity)
+    return text

@@ -215,7 +215,7 @@ def test_structure() -> None:
     unknown = next(r for r in results if r["ruleId"] == "SG999")
     assert "ruleIndex" not in unknown
     for result in results:
-        assert result["message"]["text"].endswith(".")
+        assert result["message"]["text"].endswith((".", "?", "!"))
 
 
 def test_synthetic_log_matches_the_schema() -> None:
