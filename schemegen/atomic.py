@@ -141,7 +141,9 @@ def _commit(staged: list[tuple[Path, Path]], hook: Hook | None) -> None:
         for path, backup in reversed(backups):
             with contextlib.suppress(OSError):
                 if backup is not None:
+                    # rename() between two links to one file is a no-op: drop the link then
                     backup.replace(path)
+                    backup.unlink(missing_ok=True)
                 else:
                     path.unlink(missing_ok=True)
         for _, temporary in staged:

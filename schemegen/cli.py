@@ -11,18 +11,15 @@ from collections.abc import Callable, Sequence
 from enum import IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
-from typing import TYPE_CHECKING
 
 from schemegen import __version__
 
 if TYPE_CHECKING:
+    from schemegen.config import Config
     from schemegen.patch import Plan
     from schemegen.project import Project
     from schemegen.registry import Registry
     from schemegen.selection import Criteria
-
-if TYPE_CHECKING:
-    from schemegen.config import Config
 
 
 class Exit(IntEnum):
@@ -287,9 +284,9 @@ def _add_lint(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="only these rules: codes, prefixes (SG1) or names, comma-separated")
     p.add_argument("--ignore", type=_csv, metavar="CODES",
                    help="skip these rules: codes, prefixes or names, comma-separated")
-    p.add_argument("--strict", action="store_true", default=None,
+    p.add_argument("--strict", action=argparse.BooleanOptionalAction,
                    help="exit 1 on warnings too")
-    p.add_argument("--require-queries", action="store_true", default=None,
+    p.add_argument("--require-queries", action=argparse.BooleanOptionalAction,
                    help="missing registry <queries> packages are errors (for apps that ask "
                         "PackageManager or canOpenURL before opening a payment app)")
     p.add_argument("--format", choices=tuple(FORMATS), help="output format (default text)")
@@ -400,7 +397,7 @@ def _lint(args: argparse.Namespace) -> int:
         files=tuple(str(path) for path in result.files),
         rules=RULES,
         tool_version=__version__,
-        registry_version=reg.version,  # type: ignore[attr-defined]
+        registry_version=reg.version,
         root=str(Path.cwd()),
     )
     sys.stdout.write(report.FORMATS[args.format](rep))
@@ -567,10 +564,8 @@ def _apply_plans(
 
 
 def _shown(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
+    shown = Path(os.path.relpath(path, root))
+    return str(path) if shown.parts[:1] == ("..",) else shown.as_posix()
 
 
 def _read_input(path: Path) -> bytes:

@@ -1,4 +1,4 @@
-"""Hardened parsing of AndroidManifest.xml and Info.plist (XML or binary) into documents with lines."""
+"""Hardened parsing of AndroidManifest.xml and Info.plist (XML or binary), keeping lines."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime as dt
 import plistlib
 import re
 import struct
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
@@ -18,13 +18,16 @@ if TYPE_CHECKING:
     from lxml import etree
 
 MAX_BYTES = 10_000_000
+MAX_DEPTH = 200  # libxml2 stops XML at 256 levels; binary plists get a similar bound
 ANDROID_NS = "http://schemas.android.com/apk/res/android"
 TOOLS_NS = "http://schemas.android.com/tools"
-APPLE_PLIST_DTDS = frozenset({
-    "http://www.apple.com/DTDs/PropertyList-1.0.dtd",
-    "https://www.apple.com/DTDs/PropertyList-1.0.dtd",
-    "file://localhost/System/Library/DTDs/PropertyList.dtd",
-})
+APPLE_PLIST_DTDS = frozenset(
+    {
+        "http://www.apple.com/DTDs/PropertyList-1.0.dtd",
+        "https://www.apple.com/DTDs/PropertyList-1.0.dtd",
+        "file://localhost/System/Library/DTDs/PropertyList.dtd",
+    }
+)
 ACTION_MAIN = "android.intent.action.MAIN"
 CATEGORY_LAUNCHER = "android.intent.category.LAUNCHER"
 HEADER_MARKER = HEADER_TEXT.split("{version}")[0]
@@ -120,8 +123,9 @@ def filter_categories(intent_filter: Node) -> tuple[str, ...]:
 
 
 def is_launcher(intent_filter: Node) -> bool:
-    return (ACTION_MAIN in filter_actions(intent_filter)
-            and CATEGORY_LAUNCHER in filter_categories(intent_filter))
+    return ACTION_MAIN in filter_actions(intent_filter) and CATEGORY_LAUNCHER in filter_categories(
+        intent_filter
+    )
 
 
 _BUILD_REFERENCE = re.compile(r"\$\{[^}]*\}|\$\([^)]*\)|^@[a-z]+/|^\?[a-z]")
@@ -211,8 +215,11 @@ def parse(data: bytes, path: str) -> Document:
     """Turn the bytes of a manifest or plist into a document, or say why it cannot be read."""
     try:
         if len(data) > MAX_BYTES:
-            raise _Refused(Problem(ProblemKind.TOO_LARGE, None,
-                                   f"file is larger than {MAX_BYTES // 1_000_000} MB"))
+            raise _Refused(
+                Problem(
+                    ProblemKind.TOO_LARGE, None, f"file is larger than {MAX_BYTES // 1_000_000} MB"
+                )
+            )
         if data.startswith(b"bplist"):
             return Plist(path, _binary_plist(data), binary=True)
         root = _parse_xml(data)
@@ -224,11 +231,14 @@ def parse(data: bytes, path: str) -> Document:
             return Manifest(path, _node(root), header, header_line)
         if tag == "plist":
             return Plist(path, _xml_plist(root), header=header, header_line=header_line)
-        raise _Refused(Problem(
-            ProblemKind.WRONG_ROOT, root.sourceline,
-            f"root element is `<{tag}>`, neither `<manifest>` (AndroidManifest.xml) nor "
-            "`<plist>` (Info.plist)",
-        ))
+        raise _Refused(
+            Problem(
+                ProblemKind.WRONG_ROOT,
+                _line(root),
+                f"root element is `<{tag}>`, neither `<manifest>` (AndroidManifest.xml) nor "
+                "`<plist>` (Info.plist)",
+            )
+        )
     except _Refused as refused:
         return Unreadable(path, refused.problem)
 
@@ -276,8 +286,12 @@ _DOCTYPE = re.compile(
 
 def _prescan_text(data: bytes) -> str:
     """The bytes as text for scanning: UTF-16/32 decoded, anything else byte for byte."""
-    for bom, codec in ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
-                       (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+    for bom, codec in (
+        (b"\xff\xfe\x00\x00", "utf-32"),
+        (b"\x00\x00\xfe\xff", "utf-32"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
         if data.startswith(bom):
             return data.decode(codec, errors="replace")
     if data[:2] in (b"<\x00", b"\x00<"):
@@ -294,23 +308,34 @@ def _refuse_dtd_tricks(data: bytes) -> None:
     text = _prescan_text(data)
     entity = text.find("<!ENTITY")
     if entity >= 0:
-        raise _Refused(Problem(
-            ProblemKind.UNSAFE_XML, _line_of(text, entity),
-            "entity declarations are refused (they are never expanded): remove the DTD",
-        ))
+        raise _Refused(
+            Problem(
+                ProblemKind.UNSAFE_XML,
+                _line_of(text, entity),
+                "entity declarations are refused (they are never expanded): remove the DTD",
+            )
+        )
     match = _DOCTYPE.search(text)
     if match is None:
         return
     line = _line_of(text, match.start())
     if match["end"] == "[":
-        raise _Refused(Problem(ProblemKind.UNSAFE_XML, line,
-                               "a DOCTYPE with an internal subset is refused: remove it"))
+        raise _Refused(
+            Problem(
+                ProblemKind.UNSAFE_XML,
+                line,
+                "a DOCTYPE with an internal subset is refused: remove it",
+            )
+        )
     system = match["system"]
     if system is not None and not (match["name"] == "plist" and system in APPLE_PLIST_DTDS):
-        raise _Refused(Problem(
-            ProblemKind.UNSAFE_XML, line,
-            f"external DTD `{system}` is refused (it is never loaded): remove the DOCTYPE",
-        ))
+        raise _Refused(
+            Problem(
+                ProblemKind.UNSAFE_XML,
+                line,
+                f"external DTD `{system}` is refused (it is never loaded): remove the DOCTYPE",
+            )
+        )
 
 
 def _parse_xml(data: bytes) -> etree._Element:
@@ -318,22 +343,40 @@ def _parse_xml(data: bytes) -> etree._Element:
 
     _refuse_dtd_tricks(data)
     parser = etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-        dtd_validation=False, remove_blank_text=False,
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        dtd_validation=False,
+        remove_blank_text=False,
     )
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as error:
         line = error.lineno if error.lineno and error.lineno > 0 else None
-        raise _Refused(Problem(ProblemKind.XML_SYNTAX, line, f"XML syntax error: {error.msg}")) from None
+        raise _Refused(
+            Problem(ProblemKind.XML_SYNTAX, line, f"XML syntax error: {error.msg}")
+        ) from None
     except (etree.LxmlError, ValueError) as error:
-        raise _Refused(Problem(ProblemKind.XML_SYNTAX, None, f"cannot parse XML: {error}")) from None
+        raise _Refused(
+            Problem(ProblemKind.XML_SYNTAX, None, f"cannot parse XML: {error}")
+        ) from None
     if root is None:
         raise _Refused(Problem(ProblemKind.XML_SYNTAX, None, "XML syntax error: no root element"))
     for node in root.iter(etree.Entity):
-        raise _Refused(Problem(ProblemKind.UNSAFE_XML, node.sourceline,
-                               "entity references are refused (they are never expanded)"))
+        raise _Refused(
+            Problem(
+                ProblemKind.UNSAFE_XML,
+                _line(node),
+                "entity references are refused (they are never expanded)",
+            )
+        )
     return root
+
+
+def _line(element: etree._Element) -> int | None:
+    line = element.sourceline
+    return line if isinstance(line, int) else None
 
 
 def _local(element: etree._Element) -> str:
@@ -355,13 +398,13 @@ def _node(element: etree._Element) -> Node:
     return Node(
         tag=_local(element),
         attrs={_attr_name(str(k)): str(v) for k, v in element.attrib.items()},
-        line=element.sourceline or 0,
+        line=_line(element) or 0,
         children=tuple(_node(child) for child in element if isinstance(child.tag, str)),
     )
 
 
 def _bad(element: etree._Element | None, message: str) -> _Refused:
-    line = element.sourceline if element is not None else None
+    line = _line(element) if element is not None else None
     return _Refused(Problem(ProblemKind.BAD_PLIST, line, message))
 
 
@@ -371,14 +414,19 @@ def _xml_plist(root: etree._Element) -> PDict:
         raise _bad(root, f"`<plist>` must hold exactly one value, not {len(children)}")
     value = _xml_value(children[0])
     if not isinstance(value, PDict):
-        raise _Refused(Problem(ProblemKind.WRONG_ROOT, value.line,
-                               "the top-level value of an Info.plist must be a `<dict>`"))
+        raise _Refused(
+            Problem(
+                ProblemKind.WRONG_ROOT,
+                value.line,
+                "the top-level value of an Info.plist must be a `<dict>`",
+            )
+        )
     return value
 
 
 def _xml_value(element: etree._Element) -> PValue:
     tag = _local(element)
-    line = element.sourceline
+    line = _line(element)
     children = [c for c in element if isinstance(c.tag, str)]
     if tag == "dict":
         entries = []
@@ -388,66 +436,96 @@ def _xml_value(element: etree._Element) -> PValue:
                 raise _bad(key, f"expected `<key>` in `<dict>`, found `<{_local(key)}>`")
             if index + 1 >= len(children):
                 raise _bad(key, f"key `{key.text or ''}` has no value")
-            entries.append(PEntry(key.text or "", key.sourceline, _xml_value(children[index + 1])))
+            entries.append(PEntry(key.text or "", _line(key), _xml_value(children[index + 1])))
         return PDict(tuple(entries), line)
     if tag == "array":
         return PArray(tuple(_xml_value(child) for child in children), line)
     if children:
         raise _bad(element, f"`<{tag}>` cannot contain elements")
-    text = element.text or ""
+    text = (element.text or "").strip()
+    if tag not in _SCALARS:
+        raise _bad(element, f"`<{tag}>` is not a plist value")
     try:
-        scalar: str | int | float | bool | bytes | dt.datetime
-        if tag == "string":
-            scalar = text
-        elif tag == "integer":
-            scalar = int(text.strip(), 0) if text.strip().startswith("0x") else int(text.strip())
-        elif tag == "real":
-            scalar = float(text.strip())
-        elif tag in ("true", "false"):
-            scalar = tag == "true"
-        elif tag == "date":
-            scalar = dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-        elif tag == "data":
-            import base64
-
-            scalar = base64.b64decode("".join(text.split()), validate=True)
-        else:
-            raise _bad(element, f"`<{tag}>` is not a plist value")
+        return PScalar(_SCALARS[tag](element.text or ""), tag, _line(element))
     except (ValueError, TypeError) as error:
-        raise _bad(element, f"invalid `<{tag}>` value `{text.strip()[:40]}`: {error}") from None
-    return PScalar(scalar, tag, line)
+        raise _bad(element, f"invalid `<{tag}>` value `{text[:40]}`: {error}") from None
+
+
+def _integer(text: str) -> int:
+    text = text.strip()
+    return int(text, 16) if text.lower().startswith(("0x", "-0x")) else int(text)
+
+
+def _data(text: str) -> bytes:
+    import base64
+
+    return base64.b64decode("".join(text.split()), validate=True)
+
+
+_SCALARS: dict[str, Callable[[str], str | int | float | bool | bytes | dt.datetime]] = {
+    "string": str,
+    "integer": _integer,
+    "real": lambda text: float(text.strip()),
+    "true": lambda _: True,
+    "false": lambda _: False,
+    "date": lambda text: dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00")),
+    "data": _data,
+}
 
 
 def _binary_plist(data: bytes) -> PDict:
     try:
         loaded = plistlib.loads(data, fmt=plistlib.FMT_BINARY)
         value = _from_python(loaded)
-    except (plistlib.InvalidFileException, ValueError, OverflowError, RecursionError,
-            struct.error, IndexError, KeyError, TypeError, AttributeError, MemoryError,
-            UnicodeDecodeError, EOFError) as error:
+    except (
+        plistlib.InvalidFileException,
+        ValueError,
+        OverflowError,
+        RecursionError,
+        struct.error,
+        IndexError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        MemoryError,
+        UnicodeDecodeError,
+        EOFError,
+    ) as error:
         detail = str(error) or type(error).__name__
-        raise _Refused(Problem(ProblemKind.BAD_PLIST, None,
-                               f"invalid or truncated binary plist: {detail}")) from None
+        raise _Refused(
+            Problem(ProblemKind.BAD_PLIST, None, f"invalid or truncated binary plist: {detail}")
+        ) from None
     if not isinstance(value, PDict):
-        raise _Refused(Problem(ProblemKind.WRONG_ROOT, None,
-                               "the top-level value of an Info.plist must be a dictionary"))
+        raise _Refused(
+            Problem(
+                ProblemKind.WRONG_ROOT,
+                None,
+                "the top-level value of an Info.plist must be a dictionary",
+            )
+        )
     return value
 
 
-def _from_python(value: Any) -> PValue:
+def _from_python(value: Any, depth: int = 0) -> PValue:
+    if depth > MAX_DEPTH:
+        raise ValueError(f"values nested deeper than {MAX_DEPTH} levels")
     if isinstance(value, dict):
-        return PDict(tuple(PEntry(str(k), None, _from_python(v)) for k, v in value.items()), None)
+        return PDict(
+            tuple(PEntry(str(k), None, _from_python(v, depth + 1)) for k, v in value.items()), None
+        )
     if isinstance(value, list | tuple):
-        return PArray(tuple(_from_python(v) for v in value), None)
+        return PArray(tuple(_from_python(v, depth + 1) for v in value), None)
     kinds: tuple[tuple[type, str], ...] = (
-        (bool, "true"), (int, "integer"), (float, "real"), (str, "string"),
-        (bytes, "data"), (dt.datetime, "date"),
+        (bool, "true"),
+        (int, "integer"),
+        (float, "real"),
+        (str, "string"),
+        (bytes, "data"),
+        (dt.datetime, "date"),
     )
     for kind, tag in kinds:
         if isinstance(value, kind):
-            if tag == "true":
-                tag = "true" if value else "false"
-            return PScalar(value, tag, None)
+            return PScalar(value, ("true" if value else "false") if kind is bool else tag, None)
     if isinstance(value, plistlib.UID):
         return PScalar(value.data, "integer", None)
     raise TypeError(f"unsupported plist value {type(value).__name__}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -201,7 +202,7 @@ def infoplist_files(pbxproj: Path) -> tuple[list[Path], bool]:
             value = value.removeprefix(variable)
         if "$" in value or re.search(r"Tests?(/|-Info|\.plist$)", value):
             continue
-        plists.append((srcroot / value).resolve())
+        plists.append(Path(os.path.normpath(srcroot / value)))
     return list(dict.fromkeys(plists)), generates
 
 

@@ -378,7 +378,12 @@ def build(base: Located, overlays: Sequence[Located] = ()) -> Registry:
         pgs=_pgs(base, overlays, out),
         known_non_payment=_non_payment(base, overlays, out),
     )
-    _check_cross(registry, entries, out)
+    # Ids disabled by an overlay (or dropped for their own errors) are not "unknown" to a PG.
+    defined = {
+        raw["id"] for doc in (base, *overlays) for raw in doc.data.get("apps") or []
+        if isinstance(raw, dict) and isinstance(raw.get("id"), str)
+    }
+    _check_cross(registry, entries, out, defined)
     if out.problems:
         raise RegistryError(out.problems)
     return registry
@@ -697,7 +702,9 @@ def _source_refs(
     return tuple(found)
 
 
-def _check_cross(registry: Registry, entries: Sequence[_Entry], out: _Collector) -> None:
+def _check_cross(
+    registry: Registry, entries: Sequence[_Entry], out: _Collector, defined: set[str]
+) -> None:
     by_id = {e.raw["id"]: e for e in entries}
     owners: dict[str, str] = {}
     for app in registry.apps:
@@ -728,7 +735,7 @@ def _check_cross(registry: Registry, entries: Sequence[_Entry], out: _Collector)
             )
     for pg in registry.pgs.values():
         for app_id in pg.include:
-            if app_id not in registry.by_id:
+            if app_id not in defined:
                 out.problems.append(
                     Problem(SHIPPED, 1, f"pgs.{pg.code}", f"unknown app `{app_id}`")
                 )

@@ -139,7 +139,7 @@ def near_miss_findings(registry: Registry, base_origin: str = reg.SHIPPED) -> li
             if distance > 2:
                 continue
             family = _family(value, other)
-            from_overlay = base_origin not in (app.origin, other_app.origin)
+            from_overlay = base_origin != app.origin or base_origin != other_app.origin
             if family and not from_overlay:
                 families.setdefault(family, {}).update({value: app, other: other_app})
                 continue
@@ -430,9 +430,10 @@ def export_markdown(registry: Registry) -> str:
 
 
 def export_json(registry: Registry) -> str:
-    return (
-        json.dumps({"version": 1, **registry_record(registry)}, ensure_ascii=False, indent=2) + "\n"
-    )
+    """`version` is the format version (public API); `registry` the registry's own version."""
+    record = registry_record(registry)
+    payload = {"version": 1, "registry": record.pop("version"), **record}
+    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
 
 
 CSV_COLUMNS = (

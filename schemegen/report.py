@@ -147,7 +147,7 @@ def _rule_descriptor(rule: Rule) -> dict[str, Any]:
         "shortDescription": {"text": _sentence(rule.summary)},
         "fullDescription": {"text": _sentence(what.split("\n\n", 1)[0])},
         "help": {"text": rule.doc or _sentence(rule.summary), "markdown": rule.doc or rule.summary},
-        "helpUri": f"{DOCS_URL}#{rule.code.lower()}-{rule.name}",
+        "helpUri": DOCS_URL,
         "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity]},
     }
 

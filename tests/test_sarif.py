@@ -270,7 +270,10 @@ def test_every_rule_has_complete_metadata() -> None:
             text = descriptor[key]["text"]
             assert text.endswith(".") and not text.startswith("#"), (descriptor["id"], text)
         assert "## What it does" in descriptor["help"]["text"], descriptor["id"]
-    assert [r["ruleIndex"] for r in log["runs"][0]["results"]] == list(range(len(rules)))
+    results = log["runs"][0]["results"]
+    assert len(results) == len(rules)
+    for result in results:
+        assert descriptors[result["ruleIndex"]]["id"] == result["ruleId"]
 
 
 def test_real_rules_match_the_schema() -> None:
@@ -280,3 +283,47 @@ def test_real_rules_match_the_schema() -> None:
 @pytest.mark.slow
 def test_real_rules_pass_the_multitool(tmp_path: Path) -> None:
     assert_multitool_clean(json.dumps(real_log()[1]), tmp_path)
+
+
+# --- end to end: `schemegen lint --format sarif` on the real corpus -----------------------------
+
+
+def corpus_sarif(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> str:
+    from conftest import corpus_dir
+
+    from schemegen.cli import main
+
+    monkeypatch.chdir(corpus_dir())
+    assert main(["lint", "--format", "sarif", "--app-scheme", "myshop", "."]) == 1
+    return capsys.readouterr().out
+
+
+def test_corpus_sarif_matches_the_schema(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log = json.loads(corpus_sarif(capsys, monkeypatch))
+    assert len(log["runs"][0]["results"]) > 50
+    for result in log["runs"][0]["results"]:
+        artifact = result["locations"][0]["physicalLocation"]["artifactLocation"]
+        assert artifact["uriBaseId"] == SRCROOT
+        assert not artifact["uri"].startswith(("/", ".", "file:"))
+    assert_schema_valid(log)
+
+
+@pytest.mark.slow
+def test_corpus_sarif_passes_the_multitool(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    assert_multitool_clean(corpus_sarif(capsys, monkeypatch), tmp_path)
+
+
+@pytest.mark.slow
+def test_the_multitool_check_catches_warnings(tmp_path: Path) -> None:
+    # Guard against a harness that passes everything: a result without a region and a
+    # message without a final period are Multitool warnings.
+    log = synthetic_log()
+    result = log["runs"][0]["results"][0]
+    del result["locations"][0]["physicalLocation"]["region"]
+    result["message"]["text"] = "no period"
+    with pytest.raises(AssertionError):
+        assert_multitool_clean(json.dumps(log), tmp_path)

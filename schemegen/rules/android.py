@@ -79,15 +79,20 @@ def _value(doc: Manifest, node: Node, attr: str) -> Value | None:
     return None if raw is None else Value(raw, doc.resolve(raw), node.line)
 
 
-def _filters(doc: Manifest) -> Iterator[Filter]:
+def filters(doc: Manifest) -> Iterator[Filter]:
     for component in doc.components:
         for node in component.all("intent-filter"):
             found = (_value(doc, data, "android:scheme") for data in node.all("data"))
-            yield Filter(component, node, filter_actions(node), filter_categories(node),
-                         tuple(v for v in found if v is not None))
+            yield Filter(
+                component,
+                node,
+                filter_actions(node),
+                filter_categories(node),
+                tuple(v for v in found if v is not None),
+            )
 
 
-def _queries_packages(doc: Manifest) -> Iterator[Value]:
+def queries_packages(doc: Manifest) -> Iterator[Value]:
     for queries in (n for n in doc.root.walk() if n.tag == "queries"):
         for package in queries.all("package"):
             value = _value(doc, package, "android:name")
@@ -95,25 +100,27 @@ def _queries_packages(doc: Manifest) -> Iterator[Value]:
                 yield value
 
 
-def _queries_line(doc: Manifest) -> int:
+def queries_line(doc: Manifest) -> int:
     queries = doc.root.first("queries")
     return (queries if queries is not None else doc.root).line
 
 
 def _component_label(node: Node) -> str:
-    return f"`<{node.tag} android:name=\"{node.get('android:name') or '?'}\">`"
+    return f'`<{node.tag} android:name="{node.get("android:name") or "?"}">`'
 
 
-def _return_filters(doc: Manifest, context: LintContext) -> Iterator[Filter]:
+def return_filters(doc: Manifest, context: LintContext) -> Iterator[Filter]:
     """Filters that bring the user back: the app scheme's, or launcher-activity deep links."""
-    for f in _filters(doc):
+    for f in filters(doc):
         if not f.is_activity or VIEW not in f.actions:
             continue
         if context.app_scheme is not None:
             if any(s.value == context.app_scheme for s in f.schemes):
                 yield f
-        elif f.custom and BROWSABLE in f.categories and any(
-            is_launcher(g) for g in f.component.all("intent-filter")
+        elif (
+            f.custom
+            and BROWSABLE in f.categories
+            and any(is_launcher(g) for g in f.component.all("intent-filter"))
         ):
             yield f
 
@@ -152,17 +159,30 @@ def missing_return_intent_filter(doc: Manifest, context: LintContext) -> Iterato
     - [`<data>`](https://developer.android.com/guide/topics/manifest/data-element)
     """
     scheme = context.app_scheme
-    if scheme is None or doc.is_library or any(_return_filters(doc, context)):
+    if scheme is None or doc.is_library or any(return_filters(doc, context)):
         return
-    variants = sorted({s.value for f in _filters(doc) for s in f.schemes
-                       if s.value is not None and s.value.lower() == scheme.lower()})
-    hint = (f"; {', '.join(f'`{v}`' for v in variants)} differs in case and Android matches "
-            "schemes case-sensitively") if variants else ""
+    variants = sorted(
+        {
+            s.value
+            for f in filters(doc)
+            for s in f.schemes
+            if s.value is not None and s.value.lower() == scheme.lower()
+        }
+    )
+    hint = (
+        (
+            f"; {', '.join(f'`{v}`' for v in variants)} differs in case and Android matches "
+            "schemes case-sensitively"
+        )
+        if variants
+        else ""
+    )
     yield MISSING_RETURN_INTENT_FILTER.diagnostic(
-        doc.path, (doc.application or doc.root).line,
+        doc.path,
+        (doc.application or doc.root).line,
         f"no activity has an intent-filter for the return scheme `{scheme}`{hint}",
-        fix=f"add a VIEW + DEFAULT + BROWSABLE intent-filter with `<data android:scheme=\"{scheme}\"/>` "
-            "to the payment activity (`schemegen generate` writes it)",
+        fix=f'add a VIEW + DEFAULT + BROWSABLE intent-filter with `<data android:scheme="{scheme}"/>` '
+        "to the payment activity (`schemegen generate` writes it)",
     )
 
 
@@ -207,26 +227,34 @@ def incomplete_deep_link_filter(doc: Manifest, context: LintContext) -> Iterator
     - [Create deep links](https://developer.android.com/training/app-links/deep-linking)
     - [Android Intents with Chrome](https://developer.chrome.com/docs/android/intents)
     """
-    for f in _filters(doc):
+    for f in filters(doc):
         if not f.is_activity or not f.is_deep_link:
             continue
         if not f.schemes and VIEW in f.actions and BROWSABLE in f.categories:
             yield INCOMPLETE_DEEP_LINK_FILTER.diagnostic(
-                doc.path, f.node.line,
+                doc.path,
+                f.node.line,
                 f"VIEW + BROWSABLE intent-filter of {_component_label(f.component)} has no "
                 "`<data android:scheme>`, so it matches no URL",
-                fix="add `<data android:scheme=\"your-app-scheme\"/>` or remove the filter",
+                fix='add `<data android:scheme="your-app-scheme"/>` or remove the filter',
             )
             continue
         custom = f.custom
         if not custom:
             continue
-        missing = [short for name, short in ((VIEW, "action VIEW"), (DEFAULT, "category DEFAULT"),
-                                             (BROWSABLE, "category BROWSABLE"))
-                   if name not in f.actions + f.categories]
+        missing = [
+            short
+            for name, short in (
+                (VIEW, "action VIEW"),
+                (DEFAULT, "category DEFAULT"),
+                (BROWSABLE, "category BROWSABLE"),
+            )
+            if name not in f.actions + f.categories
+        ]
         if missing:
             yield INCOMPLETE_DEEP_LINK_FILTER.diagnostic(
-                doc.path, f.node.line,
+                doc.path,
+                f.node.line,
                 f"intent-filter for `{custom[0].value}` lacks {' and '.join(missing)}: browsers "
                 "and payment apps cannot open it",
                 fix="a deep-link filter needs action VIEW and categories DEFAULT and BROWSABLE",
@@ -264,23 +292,30 @@ def invalid_intent_scheme(doc: Manifest, context: LintContext) -> Iterator[Diagn
     - [`<data>`: scheme matching is case-sensitive](https://developer.android.com/guide/topics/manifest/data-element)
     - [RFC 3986 section 3.1](https://www.rfc-editor.org/rfc/rfc3986#section-3.1)
     """
-    for f in _filters(doc):
+    for f in filters(doc):
         for scheme in f.schemes:
             if scheme.value is None or is_build_reference(scheme.value):
                 continue
             problem = schemes.scheme_problem(scheme.value)
             if problem is None or context.excepted(scheme.value):
                 continue
-            shown = f"`{scheme.value}`" + (f" (from `{scheme.raw}`)" if scheme.raw != scheme.value else "")
+            shown = f"`{scheme.value}`" + (
+                f" (from `{scheme.raw}`)" if scheme.raw != scheme.value else ""
+            )
             fix = scheme.value.split(":", 1)[0].strip().lower()
             yield INVALID_INTENT_SCHEME.diagnostic(
-                doc.path, scheme.line, f"scheme {shown} {problem}",
+                doc.path,
+                scheme.line,
+                f"scheme {shown} {problem}",
                 fix=f"use `{fix}` on Android, iOS and in the payment request"
-                if schemes.is_valid_scheme(fix) else "use lower-case letters, digits, `+`, `-`, `.`",
+                if schemes.is_valid_scheme(fix)
+                else "use lower-case letters, digits, `+`, `-`, `.`",
             )
 
 
-INVALID_INTENT_SCHEME = Rule("SG103", "invalid-intent-scheme", Severity.ERROR, invalid_intent_scheme)
+INVALID_INTENT_SCHEME = Rule(
+    "SG103", "invalid-intent-scheme", Severity.ERROR, invalid_intent_scheme
+)
 
 
 def missing_exported(doc: Manifest, context: LintContext) -> Iterator[Diagnostic]:
@@ -318,15 +353,17 @@ def missing_exported(doc: Manifest, context: LintContext) -> Iterator[Diagnostic
     severity = Severity.ERROR if target is not None and target >= EXPORTED_SDK else Severity.WARNING
     known = f"targetSdk {target}" if target is not None else "an unknown targetSdk"
     for component in doc.components:
-        filters = component.all("intent-filter")
-        if component.tag == "provider" or not filters or component.get("android:exported") is not None:
+        own = component.all("intent-filter")
+        if component.tag == "provider" or not own or component.get("android:exported") is not None:
             continue
-        public = any(is_launcher(f) or BROWSABLE in filter_categories(f) for f in filters)
+        public = any(is_launcher(f) or BROWSABLE in filter_categories(f) for f in own)
         yield MISSING_EXPORTED.diagnostic(
-            doc.path, component.line,
+            doc.path,
+            component.line,
             f"{_component_label(component)} has an intent-filter but no `android:exported` "
             f"({known}): apps targeting Android 12 (API 31) or later fail to install",
-            fix='add `android:exported="true"`' if public
+            fix='add `android:exported="true"`'
+            if public
             else 'add `android:exported="true"` or `"false"`',
             severity=severity,
         )
@@ -369,7 +406,8 @@ def queries_inside_application(doc: Manifest, context: LintContext) -> Iterator[
         for inner in node.walk():
             if inner.tag == "queries" and inner is not node:
                 yield QUERIES_INSIDE_APPLICATION.diagnostic(
-                    doc.path, inner.line,
+                    doc.path,
+                    inner.line,
                     f"`<queries>` inside `<{node.tag}>` is ignored by Android",
                     fix="move `<queries>` to be a direct child of `<manifest>`",
                 )
@@ -408,10 +446,14 @@ def query_all_packages(doc: Manifest, context: LintContext) -> Iterator[Diagnost
     - [Package visibility](https://developer.android.com/training/package-visibility)
     """
     for node in doc.root.children:
-        if (node.tag.startswith("uses-permission") and node.get("android:name") == QUERY_ALL_PACKAGES
-                and node.get("tools:node") != "remove"):
+        if (
+            node.tag.startswith("uses-permission")
+            and node.get("android:name") == QUERY_ALL_PACKAGES
+            and node.get("tools:node") != "remove"
+        ):
             yield QUERY_ALL_PACKAGES_RULE.diagnostic(
-                doc.path, node.line,
+                doc.path,
+                node.line,
                 f"`{QUERY_ALL_PACKAGES}` needs Google Play approval that payment apps do not get",
                 fix="remove it and list the payment apps in `<queries>` (`schemegen generate`)",
             )
@@ -447,7 +489,7 @@ def queries_package_typo(doc: Manifest, context: LintContext) -> Iterator[Diagno
     - [Package visibility](https://developer.android.com/training/package-visibility)
     """
     owners = context.registry.package_owner
-    for package in _queries_packages(doc):
+    for package in queries_packages(doc):
         if package.value is None or package.value in owners:
             continue
         typo = context.typo_of(package.value, owners)
@@ -456,9 +498,11 @@ def queries_package_typo(doc: Manifest, context: LintContext) -> Iterator[Diagno
         real, is_alias = typo
         kind = "a known misspelling" if is_alias else "a near miss"
         yield QUERIES_PACKAGE_TYPO.diagnostic(
-            doc.path, package.line,
+            doc.path,
+            package.line,
             f"`{package.value}` is {kind} of {app_ref(real, owners[real])}",
-            fix=f"use `{real}`", severity=Severity.ERROR if is_alias else Severity.WARNING,
+            fix=f"use `{real}`",
+            severity=Severity.ERROR if is_alias else Severity.WARNING,
         )
 
 
@@ -492,11 +536,13 @@ def duplicate_queries_package(doc: Manifest, context: LintContext) -> Iterator[D
     - [Declaring package visibility needs](https://developer.android.com/training/package-visibility/declaring)
     """
     seen: dict[str, int] = {}
-    for package in _queries_packages(doc):
+    for package in queries_packages(doc):
         key = package.value if package.value is not None else package.raw
         if key in seen:
             yield DUPLICATE_QUERIES_PACKAGE.diagnostic(
-                doc.path, package.line, f"`{key}` is already listed on line {seen[key]}",
+                doc.path,
+                package.line,
+                f"`{key}` is already listed on line {seen[key]}",
                 fix="remove the duplicate",
             )
         else:
@@ -548,17 +594,18 @@ def missing_queries_package(doc: Manifest, context: LintContext) -> Iterator[Dia
     """
     if doc.is_library:
         return
-    present = {p.value for p in _queries_packages(doc) if p.value is not None}
+    present = {p.value for p in queries_packages(doc) if p.value is not None}
     owners = context.registry.package_owner
     missing = [p for p in context.expected_packages if p not in present]
     if not missing:
         return
     yield MISSING_QUERIES_PACKAGE.diagnostic(
-        doc.path, _queries_line(doc),
+        doc.path,
+        queries_line(doc),
         f"`<queries>` lacks {len(missing)} of {len(context.expected_packages)} registry packages "
         f"for {methods_text(context)}: {listing(app_ref(p, owners.get(p)) for p in missing)}",
         fix="merge `schemegen generate`'s android/AndroidManifest.fragment.xml, or lint the "
-            "merged manifest when an SDK supplies them",
+        "merged manifest when an SDK supplies them",
         severity=Severity.ERROR if context.require_queries else Severity.WARNING,
     )
 
@@ -603,12 +650,12 @@ def mixed_scheme_filter(doc: Manifest, context: LintContext) -> Iterator[Diagnos
     - [Create deep links](https://developer.android.com/training/app-links/deep-linking)
     - [`<data>`](https://developer.android.com/guide/topics/manifest/data-element)
     """
-    for f in _filters(doc):
+    for f in filters(doc):
         if f.custom and f.web:
             yield MIXED_SCHEME_FILTER.diagnostic(
-                doc.path, f.node.line,
-                f"intent-filter mixes custom scheme `{f.custom[0].value}` with "
-                f"`{f.web[0].value}`",
+                doc.path,
+                f.node.line,
+                f"intent-filter mixes custom scheme `{f.custom[0].value}` with `{f.web[0].value}`",
                 fix="split it into one filter for http(s) and one for the custom scheme",
             )
 
@@ -647,7 +694,7 @@ def standard_launch_mode(doc: Manifest, context: LintContext) -> Iterator[Diagno
     if doc.is_library:
         return
     reported: set[int] = set()
-    for f in _return_filters(doc, context):
+    for f in return_filters(doc, context):
         component = f.component
         if component.tag != "activity" or id(component) in reported:
             continue
@@ -655,7 +702,8 @@ def standard_launch_mode(doc: Manifest, context: LintContext) -> Iterator[Diagno
         if mode in (None, "standard"):
             reported.add(id(component))
             yield STANDARD_LAUNCH_MODE.diagnostic(
-                doc.path, component.line,
+                doc.path,
+                component.line,
                 f"return activity {_component_label(component)} uses the default `standard` "
                 "launch mode: the return URL opens a second copy of it",
                 fix='add `android:launchMode="singleTask"` and handle the URL in `onNewIntent`',
@@ -691,13 +739,18 @@ def unresolved_manifest_reference(doc: Manifest, context: LintContext) -> Iterat
     - [String resources](https://developer.android.com/guide/topics/resources/string-resource)
     - [Inject build variables into the manifest](https://developer.android.com/build/manage-manifests#inject_build_variables_into_the_manifest)
     """
-    values = [s for f in _filters(doc) for s in f.schemes] + list(_queries_packages(doc))
+    values = [s for f in filters(doc) for s in f.schemes] + list(queries_packages(doc))
     for value in values:
         if value.value is None:
-            where = ("not defined in res/values/strings.xml next to the manifest"
-                     if value.raw.startswith("@string/") else "a build-time placeholder")
+            where = (
+                "not defined in res/values/strings.xml next to the manifest"
+                if value.raw.startswith("@string/")
+                else "a build-time placeholder"
+            )
             yield UNRESOLVED_MANIFEST_REFERENCE.diagnostic(
-                doc.path, value.line, f"`{value.raw}` is {where}; its value is not checked",
+                doc.path,
+                value.line,
+                f"`{value.raw}` is {where}; its value is not checked",
                 fix="lint the merged manifest to check the final value",
             )
 
@@ -733,12 +786,13 @@ def deprecated_queries_package(doc: Manifest, context: LintContext) -> Iterator[
     - [Package visibility](https://developer.android.com/training/package-visibility)
     """
     owners = context.registry.package_owner
-    for package in _queries_packages(doc):
+    for package in queries_packages(doc):
         app = owners.get(package.value) if package.value is not None else None
         if app is None or not unwanted_status(app, context):
             continue
         yield DEPRECATED_QUERIES_PACKAGE.diagnostic(
-            doc.path, package.line,
+            doc.path,
+            package.line,
             f"{app_ref(package.raw, app)} is {status_note(app)}",
             fix="remove it unless you still support this app",
             severity=Severity.WARNING if app.status is Status.DEPRECATED else Severity.INFO,
@@ -750,8 +804,17 @@ DEPRECATED_QUERIES_PACKAGE = Rule(
 )
 
 RULES: tuple[Rule, ...] = (
-    MISSING_RETURN_INTENT_FILTER, INCOMPLETE_DEEP_LINK_FILTER, INVALID_INTENT_SCHEME,
-    MISSING_EXPORTED, QUERIES_INSIDE_APPLICATION, QUERY_ALL_PACKAGES_RULE, QUERIES_PACKAGE_TYPO,
-    DUPLICATE_QUERIES_PACKAGE, MISSING_QUERIES_PACKAGE, MIXED_SCHEME_FILTER, STANDARD_LAUNCH_MODE,
-    UNRESOLVED_MANIFEST_REFERENCE, DEPRECATED_QUERIES_PACKAGE,
+    MISSING_RETURN_INTENT_FILTER,
+    INCOMPLETE_DEEP_LINK_FILTER,
+    INVALID_INTENT_SCHEME,
+    MISSING_EXPORTED,
+    QUERIES_INSIDE_APPLICATION,
+    QUERY_ALL_PACKAGES_RULE,
+    QUERIES_PACKAGE_TYPO,
+    DUPLICATE_QUERIES_PACKAGE,
+    MISSING_QUERIES_PACKAGE,
+    MIXED_SCHEME_FILTER,
+    STANDARD_LAUNCH_MODE,
+    UNRESOLVED_MANIFEST_REFERENCE,
+    DEPRECATED_QUERIES_PACKAGE,
 )

@@ -22,10 +22,27 @@ ANDROID_DOCS = "https://developer.android.com/guide/topics/manifest/"
 APPLE_DOCS = "https://developer.apple.com/documentation/bundleresources/information-property-list/"
 WEB_SCHEMES = frozenset({"http", "https"})
 # Schemes that name content or system handlers rather than an app's deep link.
-SYSTEM_SCHEMES = frozenset({
-    "content", "file", "tel", "mailto", "sms", "smsto", "mms", "mmsto", "geo", "package",
-    "data", "about", "javascript", "ftp", "intent", "android-app", "market",
-})
+SYSTEM_SCHEMES = frozenset(
+    {
+        "content",
+        "file",
+        "tel",
+        "mailto",
+        "sms",
+        "smsto",
+        "mms",
+        "mmsto",
+        "geo",
+        "package",
+        "data",
+        "about",
+        "javascript",
+        "ftp",
+        "intent",
+        "android-app",
+        "market",
+    }
+)
 HARD_LIMIT = IOS_QUERY_HARD_LIMIT
 
 
@@ -92,7 +109,11 @@ def listing(items: Iterable[str], limit: int = 60) -> str:
 
 def methods_text(context: LintContext) -> str:
     text = ",".join(context.criteria.methods)
-    return f"PG `{context.criteria.pg}` and methods {text}" if context.criteria.pg else f"methods {text}"
+    return (
+        f"PG `{context.criteria.pg}` and methods {text}"
+        if context.criteria.pg
+        else f"methods {text}"
+    )
 
 
 def status_note(app: App) -> str:

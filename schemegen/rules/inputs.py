@@ -107,7 +107,9 @@ def unsafe_xml(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
     - [OWASP: XML External Entity Prevention](https://cheatsheetseries.owasp.org/cheatsheets/XML_External_Entity_Prevention_Cheat_Sheet.html)
     - [Property list DTD](https://developer.apple.com/documentation/bundleresources/information-property-list)
     """
-    return _problem(doc, ProblemKind.UNSAFE_XML, UNSAFE_XML, "remove the DTD or entity declarations")
+    return _problem(
+        doc, ProblemKind.UNSAFE_XML, UNSAFE_XML, "remove the DTD or entity declarations"
+    )
 
 
 UNSAFE_XML = Rule("SG003", "unsafe-xml", Severity.ERROR, unsafe_xml)
@@ -248,7 +250,8 @@ def outdated_generated_file(doc: Document, context: LintContext) -> Iterator[Dia
     found, installed = _version(doc.header.version), _version(context.registry.version)
     if found is not None and installed is not None and found < installed:
         yield OUTDATED_GENERATED_FILE.diagnostic(
-            doc.path, doc.header_line,
+            doc.path,
+            doc.header_line,
             f"generated from registry `{doc.header.version}`, older than the installed "
             f"`{context.registry.version}`",
             fix="run `schemegen generate` again and merge the new output",
@@ -260,6 +263,11 @@ OUTDATED_GENERATED_FILE = Rule(
 )
 
 RULES: tuple[Rule, ...] = (
-    UNREADABLE_FILE, INVALID_XML, UNSAFE_XML, FILE_TOO_LARGE, UNEXPECTED_ROOT, INVALID_PLIST,
+    UNREADABLE_FILE,
+    INVALID_XML,
+    UNSAFE_XML,
+    FILE_TOO_LARGE,
+    UNEXPECTED_ROOT,
+    INVALID_PLIST,
     OUTDATED_GENERATED_FILE,
 )
