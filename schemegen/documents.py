@@ -250,7 +250,7 @@ def parse_strings(data: bytes) -> dict[str, str]:
     except _Refused:
         return {}
     return {
-        name: "".join(child.itertext()).strip()
+        name: "".join(str(t) for t in child.itertext()).strip()
         for child in root
         if _local(child) == "string" and (name := child.get("name")) is not None
     }
@@ -506,6 +506,9 @@ def _binary_plist(data: bytes) -> PDict:
     return value
 
 
+_KINDS = {int: "integer", float: "real", str: "string", bytes: "data", dt.datetime: "date"}
+
+
 def _from_python(value: Any, depth: int = 0) -> PValue:
     if depth > MAX_DEPTH:
         raise ValueError(f"values nested deeper than {MAX_DEPTH} levels")
@@ -515,17 +518,10 @@ def _from_python(value: Any, depth: int = 0) -> PValue:
         )
     if isinstance(value, list | tuple):
         return PArray(tuple(_from_python(v, depth + 1) for v in value), None)
-    kinds: tuple[tuple[type, str], ...] = (
-        (bool, "true"),
-        (int, "integer"),
-        (float, "real"),
-        (str, "string"),
-        (bytes, "data"),
-        (dt.datetime, "date"),
-    )
-    for kind, tag in kinds:
-        if isinstance(value, kind):
-            return PScalar(value, ("true" if value else "false") if kind is bool else tag, None)
+    if isinstance(value, bool):
+        return PScalar(value, "true" if value else "false", None)
+    if isinstance(value, int | float | str | bytes | dt.datetime):
+        return PScalar(value, _KINDS[type(value)], None)
     if isinstance(value, plistlib.UID):
         return PScalar(value.data, "integer", None)
     raise TypeError(f"unsupported plist value {type(value).__name__}")

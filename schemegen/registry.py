@@ -730,7 +730,8 @@ def _check_cross(
                     reviewed.origin,
                     reviewed.line,
                     f"known_non_payment[{index}]",
-                    f"`{reviewed.value}` matches real value `{claimed[0]}` of `{owners[claimed[0]]}`",
+                    f"`{reviewed.value}` matches real value `{claimed[0]}` "
+                    f"of `{owners[claimed[0]]}`",
                 )
             )
     for pg in registry.pgs.values():

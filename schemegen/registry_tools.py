@@ -731,7 +731,7 @@ def diff_text(result: RegistryDiff) -> str:
         "",
     ]
     if result.empty:
-        out.append("No changes.")
+        out += ["No changes.", ""]
     if result.added:
         out += [f"### Apps added ({len(result.added)})", ""]
         out += [_app_line(s) for s in result.added] + [""]

@@ -121,3 +121,60 @@ def test_fixture(case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert (code in fired) == (kind == "fail"), (
         f"{case.name} must {'' if kind == 'fail' else 'not '}fire {code}"
     )
+
+
+LAUNCHER = """<intent-filter>
+                <action android:name="android.intent.action.MAIN" />
+                <category android:name="android.intent.category.LAUNCHER" />
+            </intent-filter>
+            <intent-filter>"""
+
+
+@pytest.mark.parametrize(
+    ("pg", "methods", "limit"),
+    [
+        (None, ("card", "trans", "easypay"), 25),
+        ("kcp", ("card",), 25),
+        ("html5_inicis", ("card", "trans", "easypay", "phone"), 50),
+    ],
+)
+def test_generated_output_lints_clean(
+    tmp_path: Path, pg: str | None, methods: tuple[str, ...], limit: int
+) -> None:
+    """`schemegen generate` output, merged into a minimal app, gives no findings at all."""
+    from schemegen.generate import Options, generate
+
+    criteria = Criteria(pg=pg, methods=methods)
+    out = generate(registry(), criteria, Options(app_scheme="myshop", pg=pg, ios_query_limit=limit))
+    manifest = tmp_path / "android" / "app" / "src" / "main" / "AndroidManifest.xml"
+    plist = tmp_path / "ios" / "Runner" / "Info.plist"
+    manifest.parent.mkdir(parents=True)
+    plist.parent.mkdir(parents=True)
+    manifest.write_text(
+        out.by_key["manifest"].replace("<intent-filter>", LAUNCHER, 1), encoding="utf-8"
+    )
+    plist.write_text(out.by_key["plist"], encoding="utf-8")
+    context = LintContext(
+        registry(),
+        app_scheme="myshop",
+        criteria=criteria,
+        target_sdk=34,
+        ios_query_limit=limit,
+        require_queries=True,
+    )
+    result = lint.run([tmp_path], context)
+    assert len(result.files) == 2
+    assert result.diagnostics == ()
+
+
+def test_the_lint_path_does_not_import_jinja2() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from schemegen import lint, registry; from schemegen.rules import LintContext;"
+        f"lint.run([{str(FIXTURES / 'SG301-pass')!r}], LintContext(registry.load()));"
+        "print('jinja2' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

@@ -181,7 +181,7 @@ def missing_return_intent_filter(doc: Manifest, context: LintContext) -> Iterato
         doc.path,
         (doc.application or doc.root).line,
         f"no activity has an intent-filter for the return scheme `{scheme}`{hint}",
-        fix=f'add a VIEW + DEFAULT + BROWSABLE intent-filter with `<data android:scheme="{scheme}"/>` '
+        fix=f'add a VIEW + DEFAULT + BROWSABLE filter with `<data android:scheme="{scheme}"/>` '
         "to the payment activity (`schemegen generate` writes it)",
     )
 

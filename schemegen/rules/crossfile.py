@@ -124,7 +124,7 @@ def return_scheme_mismatch(project: Project, context: LintContext) -> Iterator[D
                     entry.line,
                     f"iOS URL scheme `{entry.value}` differs in case from `{variants[0]}` "
                     f"({known[variants[0]]}); Android matches schemes case-sensitively",
-                    fix=f"spell it `{variants[0].lower()}` on both platforms and in the payment request",
+                    fix=f"spell it `{variants[0].lower()}` on both platforms and in the PG request",
                 )
         # Only the launcher activity's deep links are return-scheme candidates: SDK callback
         # activities (Kakao login, Sign in with Apple) have schemes iOS registers elsewhere.
@@ -185,8 +185,8 @@ def payment_app_coverage_mismatch(project: Project, context: LintContext) -> Ite
     """
     packages, schemes = context.registry.package_owner, context.scheme_owner
     for manifest, plist in project.pairs():
-        package_values = [p.value for p in android.queries_packages(manifest)]
-        on_android = {packages[p].id: p for p in package_values if p in packages}
+        values = [p.value for p in android.queries_packages(manifest) if p.value is not None]
+        on_android = {packages[p].id: p for p in values if p in packages}
         entries = list(dict.fromkeys(e.value.lower() for e in ios.query_entries(plist)))
         on_ios = {schemes[s].id: s for s in entries if s in schemes}
         if not on_android or not on_ios:
