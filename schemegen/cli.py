@@ -100,13 +100,15 @@ def _criteria(args: argparse.Namespace) -> Criteria:
 
     unknown = [m for m in args.methods if m not in METHODS]
     if unknown:
-        raise UsageError(f"unknown payment method(s) {', '.join(unknown)}; use {', '.join(METHODS)}")
+        known = ", ".join(METHODS)
+        raise UsageError(f"unknown payment method(s) {', '.join(unknown)}; use {known}")
     from schemegen.registry import Category
 
     categories = {c.value for c in Category}
     bad = [c for c in args.category if c not in categories]
     if bad:
-        raise UsageError(f"unknown categories {', '.join(bad)}; use {', '.join(sorted(categories))}")
+        known = ", ".join(sorted(categories))
+        raise UsageError(f"unknown categories {', '.join(bad)}; use {known}")
     return Criteria(
         pg=args.pg,
         methods=tuple(args.methods),
@@ -139,15 +141,17 @@ def _add_generate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--out", default="payment-config", help="output folder (default payment-config)")
     p.add_argument("--platform", type=_csv, default=PLATFORMS, help="android,ios,web (default all)")
     p.add_argument("--lang", type=_csv, default=LANGS,
-                   help="handler languages: java,kotlin,swift,objc (default all; XML and JS always)")
+                   help="handler languages: java,kotlin,swift,objc (default all; XML, JS always)")
+    keys = ", ".join(t.key for t in TARGETS)
     p.add_argument("--stdout", metavar="TARGET",
-                   help=f"print one target instead of writing files: {', '.join(t.key for t in TARGETS)}")
+                   help=f"print one target instead of writing files: {keys}")
     p.add_argument("--check", action="store_true",
                    help="write nothing; exit 1 with a diff when --out differs from the output")
     p.add_argument("--java-package", default="com.example.payment", help="Java/Kotlin package")
     p.add_argument("--class-prefix", default="", help="prefix for generated class names")
     p.add_argument("--imp-code", default="imp00000000", help="PortOne (iamport) merchant code")
-    p.add_argument("--pay-method", default="card", choices=PAY_METHODS, help="pay_method for the JS call")
+    p.add_argument("--pay-method", default="card", choices=PAY_METHODS,
+                   help="pay_method for the JS call")
     p.add_argument("--redirect-url", default="https://example.com/payments/complete",
                    help="m_redirect_url / redirectUrl: where the PG sends the buyer after paying")
     p.add_argument("--web-sdk", default="iamport", choices=WEB_SDKS,
