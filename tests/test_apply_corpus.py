@@ -13,13 +13,21 @@ import pytest
 from conftest import corpus_dir
 from lxml import etree
 
-from schemegen import patch
+from schemegen import lint, patch
 from schemegen.cli import main
 from schemegen.registry import load
+from schemegen.rules import LintContext
 from schemegen.selection import Criteria, android_packages, ios_query_schemes, select
 
 A = f"{{{patch.ANDROID_NS}}}"
 OPTIONS = ["--app-scheme", "myshop", "--fix", "--set-launch-mode"]
+# What `apply --fix --set-launch-mode` repairs: return filter, exported/launch mode of the
+# return activity, registry aliases, duplicates, missing queries, `://` entries, the URL type.
+# Missing query schemes (SG207) are not here: apply never goes past the iOS budget, and when
+# other entries already fill it, it reports the schemes that did not fit instead.
+FIXED_BY_APPLY = {"SG101", "SG107", "SG108", "SG109", "SG111", "SG202", "SG203", "SG204",
+                  "SG210"}
+NEAR_MISS_CODES = {"SG107", "SG203"}  # only the alias (error) half is fixed; near misses stay
 
 
 def corpus_files() -> list[str]:
@@ -81,8 +89,11 @@ def test_corpus_apply_fix(name: str, tmp_path: Path, capsys: pytest.CaptureFixtu
     else:
         aliases = patch.alias_map(registry, "scheme")
         _check_plist(original, new, ios_query_schemes(apps), aliases)
-    # TODO(lint): once `schemegen.lint.run` lands, also lint `target` with the same options
-    # and assert none of the rules `apply --fix` addresses fires.
+    leftover = [
+        d for d in lint.run([target], LintContext(registry, app_scheme="myshop")).diagnostics
+        if d.code in FIXED_BY_APPLY and not (d.code in NEAR_MISS_CODES and d.severity == "warning")
+    ]
+    assert leftover == []
 
 
 def _check_manifest(
