@@ -59,7 +59,7 @@ def format_text(report: Report) -> str:
 
 
 def format_json(report: Report) -> str:
-    """A versioned object; its shape is public API (docs/lint.md, "JSON output")."""
+    """A versioned object; its shape is public API (README, "JSON output")."""
     names = _names(report.rules)
     payload = {
         "version": JSON_VERSION,
@@ -245,7 +245,7 @@ RULES_END = "<!-- rules:end -->"
 
 
 def rules_table_markdown(rules: Sequence[Rule] | None = None) -> str:
-    """The Markdown rule table that README.md and docs/lint.md carry between the markers."""
+    """The Markdown rule table that README.md carries between the markers."""
     if rules is None:
         from schemegen.rules import RULES
 

@@ -110,7 +110,7 @@ def test_summary(diagnostics: tuple[Diagnostic, ...], expected: str) -> None:
     assert summary(report(diagnostics, files=("a",))).endswith(" in 1 file")
 
 
-# --- json: the contract documented in docs/lint.md -----------------------------------------------
+# --- json: the contract documented in the README -----------------------------------------------
 
 JSON_CONTRACT = {
     "type": "object",
