@@ -163,6 +163,7 @@ def _add_generate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     _add_selection_options(p)
     _add_ios_limit_option(p)
     _add_registry_option(p)
+    _add_no_config_option(p)
     p.set_defaults(run=_generate)
 
 
@@ -171,7 +172,7 @@ def _generate(args: argparse.Namespace) -> int:
     from schemegen.atomic import WriteError, write_all
 
     _check_ios_limit(args.ios_query_limit)
-    reg = load_registry(args.registry)
+    reg = load_registry(_overlay_paths(args))
     options = generate.Options(
         app_scheme=args.app_scheme,
         java_package=args.java_package,
@@ -245,6 +246,7 @@ def _add_list(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--format", choices=("text", "json"), default="text")
     _add_selection_options(p)
     _add_registry_option(p)
+    _add_no_config_option(p)
     p.set_defaults(run=_list)
 
 
@@ -252,7 +254,7 @@ def _list(args: argparse.Namespace) -> int:
     from schemegen import selection
     from schemegen.listing import app_rows, format_table
 
-    reg = load_registry(args.registry)
+    reg = load_registry(_overlay_paths(args))
     try:
         apps = selection.select(reg, _criteria(args))
     except selection.SelectionError as error:
@@ -478,6 +480,7 @@ def _add_apply(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     _add_selection_options(p)
     _add_ios_limit_option(p)
     _add_registry_option(p)
+    _add_no_config_option(p)
     p.set_defaults(run=_apply)
 
 
@@ -525,7 +528,7 @@ def _apply_plans(
         scheme = parse_app_scheme(args.app_scheme).scheme
     except AppSchemeError as error:
         raise UsageError(f"--app-scheme: {error}") from None
-    reg = load_registry(args.registry)
+    reg = load_registry(_overlay_paths(args, [args.path]))
     owner = reg.scheme_owner.get(scheme)
     if owner is not None:
         raise UsageError(f"--app-scheme `{scheme}` belongs to {owner.name_en} ({owner.id}); "
@@ -692,6 +695,7 @@ def _add_registry(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     e = rsub.add_parser("export", help="all apps as markdown (docs/registry.md), json or csv")
     e.add_argument("--format", choices=tuple(EXPORTS), default="markdown")
     _add_registry_option(e)
+    _add_no_config_option(e)
     e.set_defaults(run=_registry_export)
 
     n = rsub.add_parser("scan", help="list schemes and packages in manifests/plists the registry "
@@ -854,7 +858,7 @@ def _registry_show(args: argparse.Namespace) -> int:
 def _registry_export(args: argparse.Namespace) -> int:
     from schemegen.registry_tools import EXPORTS
 
-    sys.stdout.write(EXPORTS[args.format](load_registry(args.registry)))
+    sys.stdout.write(EXPORTS[args.format](load_registry(_overlay_paths(args))))
     return Exit.OK
 
 

@@ -103,3 +103,21 @@ def test_no_command_is_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([]) == 2
     assert main(["generate"]) == 2
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_config_overlays_apply_to_every_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "extra.yaml").write_text(OVERLAY, encoding="utf-8")
+    (tmp_path / ".schemegen.yaml").write_text("registry: [extra.yaml]\n", encoding="utf-8")
+    work = tmp_path / "app"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    assert main(["list", "--format", "json"]) == 0
+    ids = [app["id"] for app in json.loads(capsys.readouterr().out)["apps"]]
+    assert ids[0] == "acme_pay"
+    assert main(["generate", "--app-scheme", "myshop", "--stdout", "plist"]) == 0
+    assert "<string>acmepay</string>" in capsys.readouterr().out
+    assert main(["list", "--format", "json", "--no-config"]) == 0
+    ids = [app["id"] for app in json.loads(capsys.readouterr().out)["apps"]]
+    assert ids[0] == "isp_paybooc"
