@@ -14,8 +14,10 @@ from typing import Any, cast
 import pytest
 from conftest import require_tool, sample_view
 
-from schemegen import escape
+from schemegen import escape, registry
+from schemegen.generate import Options, build_view
 from schemegen.render import TARGETS, View, render_body, target_path, with_header
+from schemegen.selection import Criteria
 
 TESTS = Path(__file__).resolve().parent
 STUBS = TESTS / "android_stubs"
@@ -64,6 +66,27 @@ HOSTILE_PACKAGE = 'pwned.pkg" + evil() + "*/\n${x}$x\\"\\\\\u0085'
 HOSTILE_APP_SCHEME = 'pwned"; System.exit(1); //\n*/ ${x} $x \\u0022\\'
 HOSTILE_VALUES = (HOSTILE_SCHEME, HOSTILE_PACKAGE, HOSTILE_APP_SCHEME)
 HOSTILE_CLASS = "com.example.hostile.ShopPaymentWebViewClient"
+
+
+REAL_CLASS = "com.example.real.RealPaymentWebViewClient"
+
+
+def real_view() -> View:
+    """What `schemegen generate` builds from the shipped registry with default options."""
+    options = Options(app_scheme="myshop", java_package="com.example.real", class_prefix="Real")
+    view, _ = build_view(registry.load(), Criteria(), options)
+    return view
+
+
+# Bare-scheme lookups in the shipped registry's table, as PG pages send them.
+REAL_LOOKUPS = [
+    ("kftc-bankpay", "com.kftc.bankpay.android"),
+    ("ispmobile", "kvp.jjy.MispAndroid320"),
+    ("cloudpay", "com.hanaskcard.paycla"),
+    ("shinhan-sr-ansimclick_samsungpay", "com.shcard.smartpay"),
+    ("nhappcardansimclick", "nh.smart.nhallonepay"),
+    ("nhappvardansimclick", None),
+]
 
 
 def hostile_view() -> View:
@@ -276,7 +299,7 @@ def build(
     lang: str = request.param
     javac = require_tool("javac")
     root = tmp_path_factory.mktemp(f"android-{lang}")
-    views = (sample_view(), hostile_view())
+    views = (sample_view(), hostile_view(), real_view())
     sources = [str(write_source(root / "src", lang, view)) for view in views]
     classes = root / "classes"
     stubs = str(android_stubs)
@@ -507,6 +530,7 @@ def driver_commands() -> list[Command]:
     for overload in OVERLOADS:
         commands += [("glue", overload, *cast("Command", case.values[:2])) for case in GLUE]
     commands += [("package", HOSTILE_CLASS, scheme) for scheme, _ in HOSTILE_LOOKUPS]
+    commands += [("package", REAL_CLASS, scheme) for scheme, _ in REAL_LOOKUPS]
     commands.append(("configure",))
     return commands
 
@@ -578,3 +602,11 @@ def test_hostile_values_survive_compilation_exactly(
     results: Results, scheme: str, package: str | None
 ) -> None:
     assert results["package", HOSTILE_CLASS, scheme] == package
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("scheme", "package"), REAL_LOOKUPS)
+def test_generated_output_from_the_shipped_registry_compiles_and_looks_up(
+    results: Results, scheme: str, package: str | None
+) -> None:
+    assert results["package", REAL_CLASS, scheme] == package

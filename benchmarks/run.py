@@ -1,0 +1,345 @@
+"""Benchmarks: start-up, lint throughput and memory, generate; writes benchmarks/RESULTS.md.
+
+Every number is a ratio against a baseline measured in the same run on the same machine:
+
+    python benchmarks/run.py                      # all sections, 5,000 files
+    python benchmarks/run.py --section startup    # one section
+    python benchmarks/run.py --files 2000 --no-write
+
+Each command runs in a child process; wall time is the median over `--repeat` runs, peak
+memory is the child's maximum resident set size from `os.wait4`. The children see the
+environment without PYTHONDONTWRITEBYTECODE (an installed wheel has its bytecode compiled;
+benchmarking the compiler would measure the wrong thing) and with a private registry cache
+that one warm-up run fills.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
+FALLBACK_CORPUS = ROOT / "tests" / "fixtures"
+RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+PYTHON = sys.executable
+
+# The throughput baseline: one process that only reads and parses the files.
+PARSE_ONLY = """
+import os, plistlib, sys
+from lxml import etree
+parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+count = 0
+for folder, dirs, files in os.walk(sys.argv[1]):
+    dirs.sort()
+    for name in sorted(files):
+        if name == "AndroidManifest.xml" or name.endswith("Info.plist"):
+            with open(os.path.join(folder, name), "rb") as handle:
+                data = handle.read()
+            if data.startswith(b"bplist"):
+                plistlib.loads(data)
+            else:
+                etree.fromstring(data, parser)
+            count += 1
+print(count)
+"""
+
+
+@dataclass(frozen=True)
+class Run:
+    wall: float  # seconds, median
+    rss_mb: float  # peak resident set size of the child, largest over the runs
+
+
+def schemegen_command() -> list[str]:
+    script = Path(PYTHON).with_name("schemegen")
+    return [str(script)] if script.is_file() else [PYTHON, "-m", "schemegen"]
+
+
+def child_env(cache: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env.pop("SCHEMEGEN_NO_CACHE", None)
+    env["SCHEMEGEN_CACHE_DIR"] = str(cache)
+    return env
+
+
+def measure(argv: Sequence[str], env: dict[str, str], repeat: int, cwd: Path | None = None) -> Run:
+    """Median wall time and peak RSS of `argv` over `repeat` runs (after one warm-up)."""
+    walls: list[float] = []
+    peak = 0
+    for index in range(repeat + 1):
+        start = time.perf_counter()
+        with open(os.devnull, "wb") as null:
+            child = subprocess.Popen(argv, stdout=null, stderr=null, env=env, cwd=cwd)
+            _, status, usage = os.wait4(child.pid, 0)
+        elapsed = time.perf_counter() - start
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode not in (0, 1):
+            raise SystemExit(f"benchmark command failed ({child.returncode}): {shlex.join(argv)}")
+        if index:  # the first run warms caches (bytecode, registry cache, page cache)
+            walls.append(elapsed)
+            peak = max(peak, usage.ru_maxrss)
+    return Run(statistics.median(walls), peak / 1024)
+
+
+def corpus_files(corpus: Path) -> list[Path]:
+    found = [
+        path
+        for path in sorted(corpus.rglob("*"))
+        if path.is_file() and (path.name == "AndroidManifest.xml" or path.name.endswith(".plist"))
+    ]
+    if not found:
+        raise SystemExit(f"no manifests or plists under {corpus}")
+    return found
+
+
+def replicate(corpus: Path, count: int, into: Path) -> int:
+    """Copy the corpus files into `into` until it holds `count`, in nested project folders.
+
+    Each copy keeps the file's path inside the corpus (android/app/src/main/..., ios/Runner/...),
+    so lint pairs Android and iOS files by project as in a real monorepo.
+    """
+    files = corpus_files(corpus)
+    written = 0
+    copy = 0
+    while written < count:
+        base = into / f"team{copy // 20:03d}" / f"copy{copy:04d}"
+        for source in files:
+            if written == count:
+                break
+            target = base / source.relative_to(corpus)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+            written += 1
+        copy += 1
+    return written
+
+
+def ratio(value: float, base: float) -> str:
+    return f"{value / base:.2f}x"
+
+
+# --- sections ---------------------------------------------------------------------------------
+
+
+def startup(env: dict[str, str], repeat: int, work: Path, corpus: Path) -> list[str]:
+    small = next(p for p in corpus_files(corpus) if p.name == "AndroidManifest.xml")
+    target = work / "startup" / "AndroidManifest.xml"
+    target.parent.mkdir(parents=True)
+    shutil.copyfile(small, target)
+    sg = schemegen_command()
+    runs = {
+        'python -c "pass"': measure([PYTHON, "-c", "pass"], env, repeat),
+        'python -c "import lxml.etree"': measure([PYTHON, "-c", "import lxml.etree"], env, repeat),
+        "schemegen --version": measure([*sg, "--version"], env, repeat),
+        "schemegen lint AndroidManifest.xml": measure(
+            [*sg, "lint", "AndroidManifest.xml"], env, repeat, cwd=target.parent
+        ),
+    }
+    no_cache = dict(env, SCHEMEGEN_NO_CACHE="1")
+    runs["schemegen lint AndroidManifest.xml (no registry cache)"] = measure(
+        [*sg, "lint", "AndroidManifest.xml"], no_cache, repeat, cwd=target.parent
+    )
+    lxml = runs['python -c "import lxml.etree"'].wall
+    bare = runs['python -c "pass"'].wall
+    lines = [
+        "## Start-up",
+        "",
+        f"Median wall time over {repeat} runs of each command (one small manifest: "
+        f"`{small.relative_to(corpus)}`).",
+        "",
+        "| command | median | vs `import lxml.etree` | vs `pass` |",
+        "|---|---:|---:|---:|",
+    ]
+    for name, run in runs.items():
+        lines.append(f"| `{name}` | {run.wall * 1000:.1f} ms | {ratio(run.wall, lxml)} | "
+                     f"{ratio(run.wall, bare)} |")
+    lint_ratio = runs["schemegen lint AndroidManifest.xml"].wall / lxml
+    lines += ["", f"Target: lint within 1.5x of the lxml-import baseline; measured "
+                  f"**{lint_ratio:.2f}x**.", ""]
+    return lines
+
+
+def throughput(env: dict[str, str], repeat: int, work: Path, corpus: Path, count: int) -> list[str]:
+    sg = schemegen_command()
+    small_count = max(count // 5, 200)
+    trees = {}
+    for size in (small_count, count):
+        tree = work / f"tree-{size}"
+        trees[size] = tree
+        replicate(corpus, size, tree)
+    rows: list[tuple[str, int, Run]] = []
+    for size, tree in trees.items():
+        rows.append(("parse only (lxml + plistlib, one process)", size,
+                     measure([PYTHON, "-c", PARSE_ONLY, str(tree)], env, repeat)))
+        rows.append(("`schemegen lint --jobs 1`", size,
+                     measure([*sg, "lint", "--jobs", "1", str(tree)], env, repeat)))
+        rows.append(("`schemegen lint` (--jobs auto)", size,
+                     measure([*sg, "lint", str(tree)], env, repeat)))
+    base = {size: run.wall for name, size, run in rows if name.startswith("parse only")}
+    lines = [
+        "## Throughput",
+        "",
+        f"The corpus ({len(corpus_files(corpus))} files) replicated into nested project folders "
+        f"(`teamNNN/copyNNNN/<repo>/android/...`, `.../ios/...`); median of {repeat} runs; "
+        "text output to /dev/null. Peak RSS is the process's own (for `--jobs auto` the "
+        "workers are separate processes of about the same size as `--jobs 1`).",
+        "",
+        "| command | files | median | files/s | vs parse only | peak RSS |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for name, size, run in rows:
+        lines.append(f"| {name} | {size:,} | {run.wall:.2f} s | {size / run.wall:,.0f} | "
+                     f"{ratio(run.wall, base[size])} | {run.rss_mb:.0f} MB |")
+    serial = {size: run for name, size, run in rows if "--jobs 1" in name}
+    auto = {size: run for name, size, run in rows if "auto" in name}
+    lines += [
+        "",
+        f"Target: lint within 2x of the parse-only baseline at {count:,} files; measured "
+        f"**{auto[count].wall / base[count]:.2f}x** (--jobs auto) and "
+        f"**{serial[count].wall / base[count]:.2f}x** (--jobs 1).",
+        "",
+        f"Memory: peak RSS of `--jobs 1` is {serial[small_count].rss_mb:.0f} MB at "
+        f"{small_count:,} files and {serial[count].rss_mb:.0f} MB at {count:,} files "
+        f"({ratio(serial[count].rss_mb, serial[small_count].rss_mb)} for "
+        f"{count / small_count:.0f}x the files).",
+        "",
+    ]
+    return lines
+
+
+def generate(env: dict[str, str], repeat: int, work: Path) -> list[str]:
+    sg = schemegen_command()
+    out = work / "generated"
+    runs = {
+        'python -c "import lxml.etree"': measure([PYTHON, "-c", "import lxml.etree"], env, repeat),
+        "schemegen lint (one small manifest)": None,
+        "schemegen generate --app-scheme myshop (all targets)": measure(
+            [*sg, "generate", "--app-scheme", "myshop", "--out", str(out)], env, repeat
+        ),
+    }
+    lint_dir = work / "startup"
+    if (lint_dir / "AndroidManifest.xml").is_file():
+        runs["schemegen lint (one small manifest)"] = measure(
+            [*sg, "lint", "AndroidManifest.xml"], env, repeat, cwd=lint_dir
+        )
+    files = sum(1 for p in out.rglob("*") if p.is_file())
+    lxml = runs['python -c "import lxml.etree"']
+    assert lxml is not None
+    lines = [
+        "## Generate",
+        "",
+        f"All targets for one app ({files} files written), median of {repeat} runs.",
+        "",
+        "| command | median | vs `import lxml.etree` |",
+        "|---|---:|---:|",
+    ]
+    for name, run in runs.items():
+        if run is not None:
+            lines.append(f"| `{name}` | {run.wall * 1000:.1f} ms | {ratio(run.wall, lxml.wall)} |")
+    lines.append("")
+    return lines
+
+
+# --- machine and report -----------------------------------------------------------------------
+
+
+def machine() -> list[str]:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = "unknown"
+    try:
+        for line in Path("/proc/meminfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("MemTotal:"):
+                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+                break
+    except OSError:
+        pass
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    import lxml.etree
+
+    from schemegen import __version__
+
+    return [
+        "## Machine",
+        "",
+        f"- CPU: {cpu}, {cores} core(s) available",
+        f"- Memory: {memory}",
+        f"- OS: {platform.platform()}",
+        f"- Python: {platform.python_implementation()} {platform.python_version()}",
+        f"- lxml {'.'.join(map(str, lxml.etree.LXML_VERSION))}, "
+        f"libxml2 {'.'.join(map(str, lxml.etree.LIBXML_VERSION))}",
+        f"- schemegen {__version__}",
+        "",
+    ]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--section", action="append",
+                        choices=("startup", "throughput", "generate"),
+                        help="run only these sections (repeatable; default all)")
+    parser.add_argument("--files", type=int, default=5000, help="files in the large tree")
+    parser.add_argument("--repeat", type=int, default=0,
+                        help="runs per command (default 21 for start-up, 3 for throughput)")
+    parser.add_argument("--corpus", type=Path, default=None,
+                        help=f"manifests and plists to replicate (default {DEFAULT_CORPUS}, "
+                             f"else {FALLBACK_CORPUS})")
+    parser.add_argument("--no-write", action="store_true", help="print only; keep RESULTS.md")
+    args = parser.parse_args(argv)
+    sections = args.section or ["startup", "throughput", "generate"]
+    corpus = args.corpus or (DEFAULT_CORPUS if DEFAULT_CORPUS.is_dir() else FALLBACK_CORPUS)
+    command = "python benchmarks/run.py" + "".join(
+        f" {a}" for a in (argv if argv is not None else sys.argv[1:])
+    )
+    lines = [
+        "# Benchmark results",
+        "",
+        "Written by `benchmarks/run.py`; do not edit by hand. Reproduce with:",
+        "",
+        "```",
+        command,
+        "```",
+        "",
+        f"Measured {time.strftime('%Y-%m-%d %H:%M %Z')}; corpus: "
+        f"`{corpus.name}` ({len(corpus_files(corpus))} manifests and plists).",
+        "",
+        *machine(),
+    ]
+    with tempfile.TemporaryDirectory(prefix="schemegen-bench-") as name:
+        work = Path(name)
+        env = child_env(work / "cache")
+        if "startup" in sections or "generate" in sections:
+            lines += startup(env, args.repeat or 21, work, corpus)
+        if "throughput" in sections:
+            lines += throughput(env, args.repeat or 3, work, corpus, args.files)
+        if "generate" in sections:
+            lines += generate(env, args.repeat or 21, work)
+    text = "\n".join(lines).rstrip("\n") + "\n"
+    print(text)
+    if not args.no_write:
+        RESULTS.write_text(text, encoding="utf-8")
+        print(f"wrote {RESULTS.relative_to(ROOT)}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
