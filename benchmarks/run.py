@@ -81,7 +81,7 @@ def measure(argv: Sequence[str], env: dict[str, str], repeat: int, cwd: Path | N
     peak = 0
     for index in range(repeat + 1):
         start = time.perf_counter()
-        with open(os.devnull, "wb") as null:
+        with Path(os.devnull).open("wb") as null:
             child = subprocess.Popen(argv, stdout=null, stderr=null, env=env, cwd=cwd)
             _, status, usage = os.wait4(child.pid, 0)
         elapsed = time.perf_counter() - start
@@ -164,11 +164,16 @@ def startup(env: dict[str, str], repeat: int, work: Path, corpus: Path) -> list[
         "|---|---:|---:|---:|",
     ]
     for name, run in runs.items():
-        lines.append(f"| `{name}` | {run.wall * 1000:.1f} ms | {ratio(run.wall, lxml)} | "
-                     f"{ratio(run.wall, bare)} |")
+        lines.append(
+            f"| `{name}` | {run.wall * 1000:.1f} ms | {ratio(run.wall, lxml)} | "
+            f"{ratio(run.wall, bare)} |"
+        )
     lint_ratio = runs["schemegen lint AndroidManifest.xml"].wall / lxml
-    lines += ["", f"Target: lint within 1.5x of the lxml-import baseline; measured "
-                  f"**{lint_ratio:.2f}x**.", ""]
+    lines += [
+        "",
+        f"Target: lint within 1.5x of the lxml-import baseline; measured **{lint_ratio:.2f}x**.",
+        "",
+    ]
     return lines
 
 
@@ -182,12 +187,30 @@ def throughput(env: dict[str, str], repeat: int, work: Path, corpus: Path, count
         replicate(corpus, size, tree)
     rows: list[tuple[str, int, Run]] = []
     for size, tree in trees.items():
-        rows.append(("parse only (lxml + plistlib, one process)", size,
-                     measure([PYTHON, "-c", PARSE_ONLY, str(tree)], env, repeat)))
-        rows.append(("`schemegen lint --jobs 1`", size,
-                     measure([*sg, "lint", "--jobs", "1", str(tree)], env, repeat)))
-        rows.append(("`schemegen lint` (--jobs auto)", size,
-                     measure([*sg, "lint", str(tree)], env, repeat)))
+        rows.append(
+            (
+                "parse only (lxml + plistlib, one process)",
+                size,
+                measure([PYTHON, "-c", PARSE_ONLY, str(tree)], env, repeat),
+            )
+        )
+        rows.append(
+            (
+                "`schemegen lint --jobs 1`",
+                size,
+                measure([*sg, "lint", "--jobs", "1", str(tree)], env, repeat),
+            )
+        )
+        rows.append(
+            ("`schemegen lint` (--jobs auto)", size, measure([*sg, "lint", str(tree)], env, repeat))
+        )
+        rows.append(
+            (
+                "`schemegen lint --jobs 1 --select SG0` (every rule runs, findings dropped)",
+                size,
+                measure([*sg, "lint", "--jobs", "1", "--select", "SG0", str(tree)], env, repeat),
+            )
+        )
     base = {size: run.wall for name, size, run in rows if name.startswith("parse only")}
     lines = [
         "## Throughput",
@@ -201,9 +224,12 @@ def throughput(env: dict[str, str], repeat: int, work: Path, corpus: Path, count
         "|---|---:|---:|---:|---:|---:|",
     ]
     for name, size, run in rows:
-        lines.append(f"| {name} | {size:,} | {run.wall:.2f} s | {size / run.wall:,.0f} | "
-                     f"{ratio(run.wall, base[size])} | {run.rss_mb:.0f} MB |")
-    serial = {size: run for name, size, run in rows if "--jobs 1" in name}
+        lines.append(
+            f"| {name} | {size:,} | {run.wall:.2f} s | {size / run.wall:,.0f} | "
+            f"{ratio(run.wall, base[size])} | {run.rss_mb:.0f} MB |"
+        )
+    serial = {size: run for name, size, run in rows if name == "`schemegen lint --jobs 1`"}
+    quiet = {size: run for name, size, run in rows if "--select SG0" in name}
     auto = {size: run for name, size, run in rows if "auto" in name}
     lines += [
         "",
@@ -214,7 +240,13 @@ def throughput(env: dict[str, str], repeat: int, work: Path, corpus: Path, count
         f"Memory: peak RSS of `--jobs 1` is {serial[small_count].rss_mb:.0f} MB at "
         f"{small_count:,} files and {serial[count].rss_mb:.0f} MB at {count:,} files "
         f"({ratio(serial[count].rss_mb, serial[small_count].rss_mb)} for "
-        f"{count / small_count:.0f}x the files).",
+        f"{count / small_count:.0f}x the files). That growth is the findings: every "
+        "diagnostic is kept until the sorted report is written, and the corpus yields about "
+        "2.5 per file, many listing dozens of packages. With the findings dropped as they are "
+        f"found (`--select SG0`: the corpus has no unreadable files), peak RSS is "
+        f"{quiet[small_count].rss_mb:.0f} MB at {small_count:,} files and "
+        f"{quiet[count].rss_mb:.0f} MB at {count:,}: parsed documents are released project "
+        "by project, so memory does not grow with the number of files.",
         "",
     ]
     return lines
@@ -294,15 +326,26 @@ def machine() -> list[str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--section", action="append",
-                        choices=("startup", "throughput", "generate"),
-                        help="run only these sections (repeatable; default all)")
+    parser.add_argument(
+        "--section",
+        action="append",
+        choices=("startup", "throughput", "generate"),
+        help="run only these sections (repeatable; default all)",
+    )
     parser.add_argument("--files", type=int, default=5000, help="files in the large tree")
-    parser.add_argument("--repeat", type=int, default=0,
-                        help="runs per command (default 21 for start-up, 3 for throughput)")
-    parser.add_argument("--corpus", type=Path, default=None,
-                        help=f"manifests and plists to replicate (default {DEFAULT_CORPUS}, "
-                             f"else {FALLBACK_CORPUS})")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=0,
+        help="runs per command (default 21 for start-up, 3 for throughput)",
+    )
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=None,
+        help=f"manifests and plists to replicate (default {DEFAULT_CORPUS}, "
+        f"else {FALLBACK_CORPUS})",
+    )
     parser.add_argument("--no-write", action="store_true", help="print only; keep RESULTS.md")
     args = parser.parse_args(argv)
     sections = args.section or ["startup", "throughput", "generate"]

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from enum import IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -218,6 +217,8 @@ def _generate(args: argparse.Namespace) -> int:
 
 
 def _check_drift(out: Path, files: dict[str, str]) -> int:
+    import difflib
+
     drift = False
     for name, expected in files.items():
         path = out / name
@@ -298,6 +299,9 @@ def _add_lint(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--format", choices=tuple(FORMATS), help="output format (default text)")
     p.add_argument("--config", metavar="FILE",
                    help="settings file to use instead of searching for .schemegen.yaml")
+    p.add_argument("--jobs", type=int, metavar="N",
+                   help="processes to lint with (default: one per core when there are more "
+                        "than 200 files, else 1); the findings are the same either way")
     _add_selection_options(p)
     _add_ios_limit_option(p)
     _add_registry_option(p)
@@ -355,7 +359,7 @@ def _config_where(conf: Config | None, key: str) -> str:
 
 def _lint(args: argparse.Namespace) -> int:
     from schemegen import config, lint, report, schemes
-    from schemegen.diagnostics import Severity
+    from schemegen.diagnostics import Diagnostic, Severity
     from schemegen.rules import RULES, LintContext
 
     paths = args.paths or ["."]
@@ -391,13 +395,17 @@ def _lint(args: argparse.Namespace) -> int:
         ios_query_limit=args.ios_query_limit,
         require_queries=args.require_queries,
     )
-    result = lint.run(paths, context)
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError(f"--jobs {args.jobs}: give a number of processes, 1 or more")
     base = Path(conf.path).absolute().parent if conf else Path.cwd()
-    kept = tuple(
-        d for d in result.diagnostics
-        if config.is_selected(d.code, select, ignore)
-        and not (per_file and config.per_file_ignored(d.code, _relative(d.path, base), per_file))
-    )
+
+    def keep(d: Diagnostic) -> bool:
+        return config.is_selected(d.code, select, ignore) and not (
+            per_file and config.per_file_ignored(d.code, _relative(d.path, base), per_file)
+        )
+
+    result = lint.run(paths, context, jobs=args.jobs, keep=keep)
+    kept = result.diagnostics
     rep = report.Report(
         diagnostics=kept,
         files=tuple(str(path) for path in result.files),
@@ -576,13 +584,22 @@ def _shown(path: Path, root: Path) -> str:
 
 
 def _read_input(path: Path) -> bytes:
+    from schemegen.documents import MAX_BYTES
+
     try:
-        return path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
     except OSError as error:
         raise UsageError(f"{path}: cannot read: {error.strerror or error}") from None
+    if len(data) > MAX_BYTES:
+        raise UsageError(f"{path}: file is larger than {MAX_BYTES // 1_000_000} MB; "
+                         "nothing was changed")
+    return data
 
 
 def _plan_diff(name: str, plan: Plan) -> str:
+    import difflib
+
     try:
         old = plan.original.decode("utf-8-sig")
         new = plan.new.decode("utf-8-sig")
@@ -908,14 +925,14 @@ def _registry_scan(args: argparse.Namespace) -> int:
 
 # --- main --------------------------------------------------------------------------------------
 
-ADDERS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None], ...] = (
-    _add_generate,
-    _add_list,
-    _add_lint,
-    _add_rules,
-    _add_apply,
-    _add_registry,
-)
+ADDERS: dict[str, Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = {
+    "generate": _add_generate,
+    "list": _add_list,
+    "lint": _add_lint,
+    "rules": _add_rules,
+    "apply": _add_apply,
+    "registry": _add_registry,
+}
 
 
 def _version() -> str:
@@ -930,20 +947,42 @@ def _version() -> str:
         return f"schemegen {__version__} (registry unreadable)"
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(commands: Collection[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser, with every subcommand or only those in `commands`.
+
+    Option tables import the modules that hold their choices (generate pulls in render,
+    registry pulls in registry_tools): building only the subcommand being run keeps those
+    imports off the start-up path of `lint`.
+    """
     parser = argparse.ArgumentParser(
         prog="schemegen",
         description="Registry, generator and linter for Korean payment-app URL schemes.",
     )
     parser.add_argument("--version", action="store_true", help="print tool and registry version")
+    if commands is not None and not commands:
+        return parser
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for add in ADDERS:
-        add(sub)
+    for name, add in ADDERS.items():
+        if commands is None or name in commands:
+            add(sub)
     return parser
 
 
+def _needed_commands(argv: Sequence[str]) -> tuple[str, ...] | None:
+    """The subcommands `argv` can reach: its command, none for a bare --version, else all."""
+    for index, arg in enumerate(argv):
+        if arg in ("-h", "--help", "--"):
+            return None
+        if not arg.startswith("-"):
+            return (arg,) if arg in ADDERS else None
+        if arg != "--version" or index:
+            return None
+    return () if argv else None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(_needed_commands(argv))
     try:
         args = parser.parse_args(argv)
     except SystemExit as exit_:

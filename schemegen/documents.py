@@ -303,6 +303,15 @@ def _line_of(text: str, index: int) -> int:
     return text.count("\n", 0, index) + 1
 
 
+def unsafe_xml(data: bytes) -> str | None:
+    """Why `data` is refused before parsing (entities, internal subsets, external DTDs)."""
+    try:
+        _refuse_dtd_tricks(data)
+    except _Refused as refused:
+        return refused.problem.message
+    return None
+
+
 def _refuse_dtd_tricks(data: bytes) -> None:
     """Refuse entity declarations, internal subsets and external DTDs before parsing."""
     text = _prescan_text(data)

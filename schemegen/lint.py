@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,12 +90,16 @@ def discover(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[Path], list[
 
 
 def run(
-    paths: Sequence[str | os.PathLike[str]], context: LintContext, jobs: int | None = None
+    paths: Sequence[str | os.PathLike[str]],
+    context: LintContext,
+    jobs: int | None = None,
+    keep: Callable[[Diagnostic], bool] | None = None,
 ) -> LintResult:
     """Lint `paths` (files or directories) and return the sorted diagnostics.
 
     `jobs` is the number of processes: None picks one per available core for large inputs.
-    Whatever the number, the result is the same.
+    Whatever the number, the result is the same. `keep` filters diagnostics as they are
+    found, so that memory follows the findings reported, not those later dropped.
     """
     files, missing = discover(paths)
     found = [d for doc in missing for d in check_document(doc, context)]
@@ -107,13 +111,13 @@ def run(
         partials = (_lint_chunk(chunk, context) for chunk in chunks)
     loose = _Partial()
     for partial in partials:
-        found += partial.diagnostics
+        found += partial.diagnostics if keep is None else filter(keep, partial.diagnostics)
         loose.keep_loose(partial.manifests, partial.plists)
     # Files outside an android/ or ios/ folder pair up only when the run holds exactly one of
     # each (see crossfile.projects); two of a kind are enough to know there is no pair.
     if len(loose.manifests) == 1 and len(loose.plists) == 1:
         found += check_projects([*loose.manifests, *loose.plists], context)
-    diagnostics = sorted(set(found), key=_full_key)
+    diagnostics = sorted(set(found if keep is None else filter(keep, found)), key=_full_key)
     return LintResult(tuple(diagnostics), tuple(str(path) for path in files))
 
 

@@ -236,6 +236,12 @@ def _parser() -> etree.XMLParser:
 def _lxml_root(data: bytes) -> etree._Element:
     from lxml import etree
 
+    from schemegen.documents import unsafe_xml
+
+    # What lint refuses as unsafe (SG003), apply refuses too, rather than carry it forward.
+    reason = unsafe_xml(data)
+    if reason is not None:
+        raise PatchError(f"refused DOCTYPE: {reason}")
     try:
         return etree.fromstring(data, _parser())
     except etree.XMLSyntaxError as error:
@@ -769,6 +775,7 @@ def plan_plist(original: bytes, want: PlistWant) -> Plan:
     if original.startswith(b"bplist"):
         return _plan_binary_plist(original, want)
     doc = parse(original)
+    _refuse_unreadable_plist(original)
     if doc.root.tag != "plist":
         raise PatchError(f"root element is <{doc.root.tag}>, not <plist>")
     top = doc.root.children[0] if doc.root.children else None
@@ -856,6 +863,7 @@ def _append_pairs(editor: Editor, top: Node, pairs: Sequence[tuple[str, New]]) -
 
 
 def _plan_binary_plist(original: bytes, want: PlistWant) -> Plan:
+    _refuse_unreadable_plist(original)
     try:
         data = plistlib.loads(original)
     except (plistlib.InvalidFileException, ValueError, TypeError, OverflowError) as error:
@@ -891,6 +899,25 @@ def _plan_binary_plist(original: bytes, want: PlistWant) -> Plan:
 
 def _check_xml(new: bytes) -> None:
     _lxml_root(new)
+
+
+def _refuse_unreadable_plist(original: bytes) -> None:
+    """Refuse a plist lint cannot read (SG0xx) or plistlib cannot load, before any edit.
+
+    Lint's reader bounds depth, so it refuses reference cycles and deep nesting, which
+    plistlib returns as recursive lists or fails on with RecursionError; a plist that is
+    invalid before the edit would otherwise fail the check of the patched output.
+    """
+    from schemegen.documents import Unreadable
+    from schemegen.documents import parse as read_plist
+
+    checked = read_plist(original, "Info.plist")
+    if isinstance(checked, Unreadable):
+        raise PatchError(checked.problem.message)
+    try:
+        plistlib.loads(original)
+    except Exception as error:  # any failure of plistlib on this input is a refusal
+        raise PatchError(f"the plist does not load: {error}") from None
 
 
 def _check_plist(new: bytes) -> None:

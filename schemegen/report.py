@@ -51,8 +51,15 @@ def format_text(report: Report) -> str:
     for d in _sorted(report.diagnostics):
         where = d.path if d.line is None else f"{d.path}:{d.line}"
         fix = f" (fix: {d.fix})" if d.fix else ""
-        lines.append(f"{where}: {d.code} [{d.severity}] {d.message}{fix}\n")
+        lines.append(_one_line(f"{where}: {d.code} [{d.severity}] {d.message}{fix}") + "\n")
     return "".join(lines)
+
+
+def _one_line(text: str) -> str:
+    """`text` with unprintable characters escaped: a value with a newline cannot forge a line."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
 
 
 # --- json ----------------------------------------------------------------------------------------

@@ -88,12 +88,26 @@ class LintContext:
         alias = self.registry.aliases.get(value) or self.registry.aliases.get(value.lower())
         if alias is not None:
             return alias[1].of, True
-        found = schemes.near_misses(value, known, self.near_miss_limit(value))
+        # Repos repeat the same lists in many files; the edit distances are the costly part.
+        # `known` is kept in the entry so that its id cannot be reused while the entry lives.
+        cached = self._near_misses.get((value, id(known)))
+        if cached is None or cached[0] is not known:
+            cached = (known, schemes.near_misses(value, known, self.near_miss_limit(value)))
+            self._near_misses[(value, id(known))] = cached
+        found = cached[1]
         return (found[0], False) if found else None
+
+    @cached_property
+    def _near_misses(self) -> dict[tuple[str, int], tuple[Iterable[str], tuple[str, ...]]]:
+        return {}
 
     def excepted(self, value: str) -> bool:
         """A registry value kept despite breaking scheme syntax (a recorded exception)."""
-        return any(e.value == value for app in self.registry.apps for e in app.exceptions)
+        return value in self._excepted_values
+
+    @cached_property
+    def _excepted_values(self) -> frozenset[str]:
+        return frozenset(e.value for app in self.registry.apps for e in app.exceptions)
 
 
 def app_ref(value: str, app: App | None) -> str:
