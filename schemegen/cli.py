@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Callable, Collection, Sequence
@@ -262,6 +261,8 @@ def _list(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     rows = app_rows(apps)
     if args.format == "json":
+        import json
+
         print(json.dumps({"version": 1, "registry": reg.version, "apps": rows},
                          ensure_ascii=False, indent=2))
     else:
@@ -617,6 +618,7 @@ def _handler_plans(
     import re
 
     from schemegen import generate, render
+    from schemegen.header import read_header
     from schemegen.patch import Plan
 
     android = args.handler in ("java", "kotlin")
@@ -656,7 +658,7 @@ def _handler_plans(
         new = result.by_key[target.key].encode("utf-8")
         original = _read_input(path) if path.exists() else None
         if original is not None and original != new and not args.force:
-            header = render.read_header(original.decode("utf-8", errors="replace"))
+            header = read_header(original.decode("utf-8", errors="replace"))
             if header is None:
                 raise UsageError(f"{path}: exists without a schemegen header; "
                                  "not overwritten (use --force)")

@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
-from importlib import resources
 from typing import Any
 
 from schemegen import schemes
@@ -263,6 +262,8 @@ def _index(node: Any, path: Path_, lines: dict[Path_, int], seen: set[int], orig
 
 
 def read_text_resource(name: str) -> str:
+    from importlib import resources
+
     return resources.files("schemegen").joinpath(name).read_text(encoding="utf-8")
 
 

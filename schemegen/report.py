@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
-from urllib.parse import quote
 
 from schemegen.diagnostics import Diagnostic, Rule, Severity
 
@@ -86,6 +84,8 @@ def format_json(report: Report) -> str:
             for d in _sorted(report.diagnostics)
         ],
     }
+    import json
+
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -163,6 +163,8 @@ def _file_uri(path: str, *, directory: bool = False) -> str:
     posix = path.rstrip("/") + "/" if directory else path
     if not posix.startswith("/"):  # a Windows drive path: file:///C:/...
         posix = f"/{posix}"
+    from urllib.parse import quote
+
     return "file://" + quote(posix, safe="/:")
 
 
@@ -172,6 +174,8 @@ def _artifact(path: str, root: str) -> dict[str, str]:
     full = posixpath.normpath(posixpath.join(base, PurePath(path).as_posix()))
     relative = posixpath.relpath(full, base)
     if relative != ".." and not relative.startswith("../"):
+        from urllib.parse import quote
+
         return {"uri": quote(relative, safe="/"), "uriBaseId": SRCROOT}
     return {"uri": _file_uri(full)}
 
@@ -217,6 +221,8 @@ def format_sarif(report: Report) -> str:
             }
         ],
     }
+    import json
+
     return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
 
 

@@ -11,6 +11,7 @@ from lxml import etree
 
 from schemegen import generate, registry, render, selection
 from schemegen.cli import main
+from schemegen.header import read_header
 
 REG = registry.load()
 GOLDEN = Path(__file__).parent / "golden"
@@ -191,12 +192,12 @@ def test_bad_options_are_refused(flag: str, value: str, capsys: pytest.CaptureFi
 
 def test_every_file_has_a_header_with_a_matching_hash() -> None:
     for text in run_generate().files.values():
-        header = render.read_header(text)
+        header = read_header(text)
         assert header is not None
         assert header.version == REG.version
         assert not header.edited
         edited = text + "// a hand edit\n"
-        edited_header = render.read_header(edited)
+        edited_header = read_header(edited)
         assert edited_header is not None
         assert edited_header.edited
 
