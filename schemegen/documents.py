@@ -1,18 +1,23 @@
 """Hardened parsing of AndroidManifest.xml and Info.plist (XML or binary), keeping lines."""
 
+# Thousands of files per run: pathlib objects would cost more than the I/O they wrap.
+# ruff: noqa: PTH116, PTH118, PTH120, PTH123
+
 from __future__ import annotations
 
 import datetime as dt
+import os
 import plistlib
 import re
+import stat
 import struct
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
-from schemegen.render import HEADER_TEXT, HeaderInfo, read_header
+from schemegen.header import HEADER_MARKER, HeaderInfo, read_header
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -30,7 +35,6 @@ APPLE_PLIST_DTDS = frozenset(
 )
 ACTION_MAIN = "android.intent.action.MAIN"
 CATEGORY_LAUNCHER = "android.intent.category.LAUNCHER"
-HEADER_MARKER = HEADER_TEXT.split("{version}")[0]
 COMPONENTS = ("activity", "activity-alias", "service", "receiver", "provider")
 
 
@@ -55,8 +59,9 @@ class Problem:
 # --- Android -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Node:
+# Elements and plist values are named tuples rather than frozen dataclasses: lint builds one
+# for every element of thousands of files, and a tuple costs a third as much to build.
+class Node(NamedTuple):
     """An XML element: tag, attributes with `android:`/`tools:` prefixes, line, child elements."""
 
     tag: str
@@ -68,15 +73,18 @@ class Node:
         return self.attrs.get(name)
 
     def all(self, tag: str) -> tuple[Node, ...]:
-        return tuple(child for child in self.children if child.tag == tag)
+        return tuple([child for child in self.children if child.tag == tag])
 
     def first(self, tag: str) -> Node | None:
         return next((child for child in self.children if child.tag == tag), None)
 
     def walk(self) -> Iterator[Node]:
-        yield self
-        for child in self.children:
-            yield from child.walk()
+        """This node and every element below it, in document order."""
+        pending = [self]  # a stack rather than nested generators, which cost per level
+        while pending:
+            node = pending.pop()
+            yield node
+            pending += reversed(node.children)
 
 
 @dataclass(frozen=True)
@@ -87,19 +95,26 @@ class Manifest:
     header_line: int | None = None
     strings: Mapping[str, str] = field(default_factory=dict)
 
-    @property
+    # Rules ask these questions many times per file: each is answered once (cached_property
+    # writes to the instance dict, which a frozen dataclass allows).
+    @cached_property
     def application(self) -> Node | None:
         return self.root.first("application")
 
-    @property
+    @cached_property
     def components(self) -> tuple[Node, ...]:
         app = self.application
         return () if app is None else tuple(c for c in app.children if c.tag in COMPONENTS)
 
-    @property
+    @cached_property
     def is_library(self) -> bool:
         """A library (AAR) manifest has no launcher activity, and often no `<application>`."""
         return not any(is_launcher(f) for c in self.components for f in c.all("intent-filter"))
+
+    @cached_property
+    def queries(self) -> tuple[Node, ...]:
+        """Every `<queries>` element, wherever it sits, in document order."""
+        return tuple(n for n in self.root.walk() if n.tag == "queries")
 
     @property
     def target_sdk(self) -> int | None:
@@ -131,6 +146,7 @@ def is_launcher(intent_filter: Node) -> bool:
 _BUILD_REFERENCE = re.compile(r"\$\{[^}]*\}|\$\([^)]*\)|^@[a-z]+/|^\?[a-z]")
 
 
+@lru_cache(maxsize=4096)  # the same values recur across a monorepo's files
 def is_build_reference(value: str) -> bool:
     """`@string/x`, `${applicationId}`, `$(PRODUCT_BUNDLE_IDENTIFIER)`: filled in at build time."""
     return _BUILD_REFERENCE.search(value) is not None
@@ -139,8 +155,7 @@ def is_build_reference(value: str) -> bool:
 # --- plists ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PScalar:
+class PScalar(NamedTuple):  # a named tuple, as Node is
     """A string, number, boolean, date or data value; `kind` is its XML plist tag."""
 
     value: str | int | float | bool | bytes | dt.datetime
@@ -148,14 +163,12 @@ class PScalar:
     line: int | None
 
 
-@dataclass(frozen=True)
-class PArray:
+class PArray(NamedTuple):
     items: tuple[PValue, ...]
     line: int | None
 
 
-@dataclass(frozen=True)
-class PEntry:
+class PEntry(NamedTuple):
     key: str
     line: int | None
     value: PValue
@@ -169,7 +182,11 @@ class PDict:
     line: int | None
 
     def get(self, key: str) -> PEntry | None:
-        return next((e for e in reversed(self.entries) if e.key == key), None)
+        return self._last.get(key)
+
+    @cached_property
+    def _last(self) -> dict[str, PEntry]:
+        return {e.key: e for e in self.entries}  # later entries overwrite earlier ones
 
 
 PValue = PScalar | PArray | PDict
@@ -183,7 +200,7 @@ class Plist:
     header: HeaderInfo | None = None
     header_line: int | None = None
 
-    @property
+    @cached_property
     def is_app(self) -> bool:
         """False for frameworks, bundles and other non-app Info.plists."""
         entry = self.root.get("CFBundlePackageType")
@@ -223,9 +240,11 @@ def parse(data: bytes, path: str) -> Document:
         if data.startswith(b"bplist"):
             return Plist(path, _binary_plist(data), binary=True)
         root = _parse_xml(data)
-        text = _prescan_text(data[:4000])
-        header = read_header(text)
-        header_line = _line_of(text, text.find(HEADER_MARKER)) if header else None
+        header, header_line = None, None
+        if _mentions(data[:4000], HEADER_MARKER):
+            text = _prescan_text(data[:4000])
+            header = read_header(text)
+            header_line = _line_of(text, text.find(HEADER_MARKER)) if header else None
         tag = _local(root)
         if tag == "manifest":
             return Manifest(path, _node(root), header, header_line)
@@ -256,24 +275,39 @@ def parse_strings(data: bytes) -> dict[str, str]:
     }
 
 
-def read_document(path: Path, display: str | None = None) -> Document:
+def read_document(path: str | os.PathLike[str], display: str | None = None) -> Document:
     """Read and parse one file (and `res/values/strings.xml` next to a manifest)."""
-    shown = display if display is not None else str(path)
+    # Plain `os` calls: lint reads thousands of files and pathlib objects cost more than the read.
+    name = os.fspath(path)
+    shown = display if display is not None else name
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
+        with open(name, "rb") as handle:
+            data = _read_bounded(handle)
     except OSError as error:
         reason = error.strerror or type(error).__name__
         return Unreadable(shown, Problem(ProblemKind.UNREADABLE, None, f"cannot read: {reason}"))
     document = parse(data, shown)
     if isinstance(document, Manifest):
-        strings = path.parent / "res" / "values" / "strings.xml"
+        strings = os.path.join(os.path.dirname(name), "res", "values", "strings.xml")
         try:
-            if strings.is_file() and strings.stat().st_size <= MAX_BYTES:
-                document = replace(document, strings=parse_strings(strings.read_bytes()))
+            info = os.stat(strings)
+            if stat.S_ISREG(info.st_mode) and info.st_size <= MAX_BYTES:
+                with open(strings, "rb") as handle:
+                    document = replace(document, strings=parse_strings(handle.read()))
         except OSError:
             pass
     return document
+
+
+def _read_bounded(handle: BinaryIO) -> bytes:
+    """Up to MAX_BYTES + 1 bytes of `handle` (one more than allowed shows a file is too large)."""
+    # read(n) allocates n bytes before reading: asking for the 10 MB limit costs more than
+    # reading a small manifest, so ask for the size the file has (pipes report 0).
+    size = os.fstat(handle.fileno()).st_size
+    data = handle.read(min(size, MAX_BYTES) + 1)
+    if size < len(data) <= MAX_BYTES:  # the file grew, or its size is unknown
+        data += handle.read(MAX_BYTES + 1 - len(data))
+    return data
 
 
 _DOCTYPE = re.compile(
@@ -286,6 +320,14 @@ _DOCTYPE = re.compile(
 
 def _prescan_text(data: bytes) -> str:
     """The bytes as text for scanning: UTF-16/32 decoded, anything else byte for byte."""
+    codec = _wide_codec(data)
+    return data.decode("latin-1") if codec is None else data.decode(codec, errors="replace")
+
+
+def _wide_codec(data: bytes) -> str | None:
+    """The codec of UTF-16/32 text; None when the bytes are scanned as they are."""
+    if data[:1] == b"<" and data[1:2] != b"\x00":
+        return None  # the usual `<?xml` or `<manifest`: no BOM, not UTF-16
     for bom, codec in (
         (b"\xff\xfe\x00\x00", "utf-32"),
         (b"\x00\x00\xfe\xff", "utf-32"),
@@ -293,10 +335,15 @@ def _prescan_text(data: bytes) -> str:
         (b"\xfe\xff", "utf-16"),
     ):
         if data.startswith(bom):
-            return data.decode(codec, errors="replace")
+            return codec
     if data[:2] in (b"<\x00", b"\x00<"):
-        return data.decode("utf-16-le" if data[0] == 0x3C else "utf-16-be", errors="replace")
-    return data.decode("latin-1")
+        return "utf-16-le" if data[0] == 0x3C else "utf-16-be"
+    return None
+
+
+def _mentions(data: bytes, ascii_text: str) -> bool:
+    """Whether the scan text of `data` may contain `ascii_text` (no decoding when surely not)."""
+    return _wide_codec(data) is not None or ascii_text.encode() in data
 
 
 def _line_of(text: str, index: int) -> int:
@@ -314,6 +361,8 @@ def unsafe_xml(data: bytes) -> str | None:
 
 def _refuse_dtd_tricks(data: bytes) -> None:
     """Refuse entity declarations, internal subsets and external DTDs before parsing."""
+    if not (_mentions(data, "<!ENTITY") or _mentions(data, "<!DOCTYPE")):
+        return  # most manifests have no DTD: no need to decode and search them
     text = _prescan_text(data)
     entity = text.find("<!ENTITY")
     if entity >= 0:
@@ -390,12 +439,18 @@ def _line(element: etree._Element) -> int | None:
 
 def _local(element: etree._Element) -> str:
     tag = element.tag
-    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+    return _local_name(tag) if isinstance(tag, str) else ""
+
+
+def _local_name(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1] if tag.startswith("{") else tag
 
 
 _PREFIXES = {ANDROID_NS: "android:", TOOLS_NS: "tools:"}
 
 
+# Manifests repeat a handful of attribute names thousands of times; bounded, as names are input.
+@lru_cache(maxsize=4096)
 def _attr_name(name: str) -> str:
     if name.startswith("{"):
         namespace, _, local = name[1:].partition("}")
@@ -404,11 +459,13 @@ def _attr_name(name: str) -> str:
 
 
 def _node(element: etree._Element) -> Node:
+    # The hottest loop of lint: one call per element of every manifest, so kept lean.
+    line: int | None = element.sourceline  # type: ignore[assignment] # int or None at run time
     return Node(
-        tag=_local(element),
-        attrs={_attr_name(str(k)): str(v) for k, v in element.attrib.items()},
-        line=_line(element) or 0,
-        children=tuple(_node(child) for child in element if isinstance(child.tag, str)),
+        _local_name(element.tag),
+        {_attr_name(k): v for k, v in element.items()},  # type: ignore[misc] # str in Python 3
+        line or 0,
+        tuple([_node(child) for child in element if isinstance(child.tag, str)]),
     )
 
 
@@ -434,21 +491,24 @@ def _xml_plist(root: etree._Element) -> PDict:
 
 
 def _xml_value(element: etree._Element) -> PValue:
-    tag = _local(element)
-    line = _line(element)
+    # One call per element of every XML plist, so kept lean: the common `<string>` leaf first.
+    tag = _local_name(element.tag)
+    line: int | None = element.sourceline  # type: ignore[assignment] # int or None at run time
+    if tag == "string" and len(element) == 0:
+        return PScalar(element.text or "", tag, line)
     children = [c for c in element if isinstance(c.tag, str)]
     if tag == "dict":
         entries = []
         for index in range(0, len(children), 2):
             key = children[index]
-            if _local(key) != "key":
+            if key.tag != "key" and _local(key) != "key":
                 raise _bad(key, f"expected `<key>` in `<dict>`, found `<{_local(key)}>`")
             if index + 1 >= len(children):
                 raise _bad(key, f"key `{key.text or ''}` has no value")
             entries.append(PEntry(key.text or "", _line(key), _xml_value(children[index + 1])))
         return PDict(tuple(entries), line)
     if tag == "array":
-        return PArray(tuple(_xml_value(child) for child in children), line)
+        return PArray(tuple([_xml_value(child) for child in children]), line)
     if children:
         raise _bad(element, f"`<{tag}>` cannot contain elements")
     text = (element.text or "").strip()

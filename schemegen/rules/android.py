@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from schemegen import schemes
 from schemegen.diagnostics import Diagnostic, Rule, Severity
@@ -23,6 +24,8 @@ from schemegen.rules.common import (
     app_ref,
     listing,
     methods_text,
+    per_document,
+    scheme_problem,
     status_note,
     unwanted_status,
 )
@@ -52,11 +55,11 @@ class Filter:
     categories: tuple[str, ...]
     schemes: tuple[Value, ...]
 
-    @property
+    @cached_property
     def custom(self) -> tuple[Value, ...]:
         return tuple(s for s in self.schemes if s.value is not None and not _non_custom(s.value))
 
-    @property
+    @cached_property
     def web(self) -> tuple[Value, ...]:
         return tuple(s for s in self.schemes if s.value is not None and s.value in WEB_SCHEMES)
 
@@ -79,25 +82,32 @@ def _value(doc: Manifest, node: Node, attr: str) -> Value | None:
     return None if raw is None else Value(raw, doc.resolve(raw), node.line)
 
 
-def filters(doc: Manifest) -> Iterator[Filter]:
+@per_document
+def filters(doc: Manifest) -> tuple[Filter, ...]:
+    found = []
     for component in doc.components:
         for node in component.all("intent-filter"):
-            found = (_value(doc, data, "android:scheme") for data in node.all("data"))
-            yield Filter(
-                component,
-                node,
-                filter_actions(node),
-                filter_categories(node),
-                tuple(v for v in found if v is not None),
+            values = (_value(doc, data, "android:scheme") for data in node.all("data"))
+            found.append(
+                Filter(
+                    component,
+                    node,
+                    filter_actions(node),
+                    filter_categories(node),
+                    tuple(v for v in values if v is not None),
+                )
             )
+    return tuple(found)
 
 
-def queries_packages(doc: Manifest) -> Iterator[Value]:
-    for queries in (n for n in doc.root.walk() if n.tag == "queries"):
-        for package in queries.all("package"):
-            value = _value(doc, package, "android:name")
-            if value is not None:
-                yield value
+@per_document
+def queries_packages(doc: Manifest) -> tuple[Value, ...]:
+    found = (
+        _value(doc, package, "android:name")
+        for queries in doc.queries
+        for package in queries.all("package")
+    )
+    return tuple(v for v in found if v is not None)
 
 
 def queries_line(doc: Manifest) -> int:
@@ -296,7 +306,7 @@ def invalid_intent_scheme(doc: Manifest, context: LintContext) -> Iterator[Diagn
         for scheme in f.schemes:
             if scheme.value is None or is_build_reference(scheme.value):
                 continue
-            problem = schemes.scheme_problem(scheme.value)
+            problem = scheme_problem(scheme.value)
             if problem is None or context.excepted(scheme.value):
                 continue
             shown = f"`{scheme.value}`" + (
@@ -402,6 +412,9 @@ def queries_inside_application(doc: Manifest, context: LintContext) -> Iterator[
     - [`<queries>`](https://developer.android.com/guide/topics/manifest/queries-element)
     - [Declaring package visibility needs](https://developer.android.com/training/package-visibility/declaring)
     """
+    top = {id(node) for node in doc.root.children}
+    if all(id(queries) in top for queries in doc.queries):
+        return  # the usual case: no need to walk every element
     for node in doc.root.children:
         for inner in node.walk():
             if inner.tag == "queries" and inner is not node:
@@ -596,14 +609,20 @@ def missing_queries_package(doc: Manifest, context: LintContext) -> Iterator[Dia
         return
     present = {p.value for p in queries_packages(doc) if p.value is not None}
     owners = context.registry.package_owner
-    missing = [p for p in context.expected_packages if p not in present]
+    missing = tuple(p for p in context.expected_packages if p not in present)
     if not missing:
         return
     yield MISSING_QUERIES_PACKAGE.diagnostic(
         doc.path,
         queries_line(doc),
-        f"`<queries>` lacks {len(missing)} of {len(context.expected_packages)} registry packages "
-        f"for {methods_text(context)}: {listing(app_ref(p, owners.get(p)) for p in missing)}",
+        context.once(
+            (MISSING_QUERIES_PACKAGE.code, missing),
+            lambda: (
+                f"`<queries>` lacks {len(missing)} of {len(context.expected_packages)} "
+                f"registry packages for {methods_text(context)}: "
+                f"{listing(app_ref(p, owners.get(p)) for p in missing)}"
+            ),
+        ),
         fix="merge `schemegen generate`'s android/AndroidManifest.fragment.xml, or lint the "
         "merged manifest when an SDK supplies them",
         severity=Severity.ERROR if context.require_queries else Severity.WARNING,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache, wraps
+from typing import TypeVar
 
 from schemegen import schemes
 from schemegen.registry import App, Registry, Status
@@ -44,6 +45,32 @@ SYSTEM_SCHEMES = frozenset(
     }
 )
 HARD_LIMIT = IOS_QUERY_HARD_LIMIT
+
+_D = TypeVar("_D")
+_T = TypeVar("_T")
+
+
+def per_document(compute: Callable[[_D], _T]) -> Callable[[_D], _T]:
+    """`compute(doc)`, worked out once for the document being checked.
+
+    Every rule of a file asks the same questions (its intent-filters, its query schemes);
+    the answer for the last document is kept and reused while the same document is asked
+    about. The answer must not be mutated: return tuples.
+    """
+    last: list[tuple[_D, _T]] = []
+
+    @wraps(compute)
+    def remembered(doc: _D) -> _T:
+        if not last or last[0][0] is not doc:
+            last[:] = [(doc, compute(doc))]
+        return last[0][1]
+
+    return remembered
+
+
+# Monorepos repeat the same values in thousands of files: checking each distinct value once
+# is a large share of lint's time. Bounded, since the values come from the input.
+scheme_problem = lru_cache(maxsize=4096)(schemes.scheme_problem)
 
 
 @dataclass(frozen=True)
@@ -99,6 +126,24 @@ class LintContext:
 
     @cached_property
     def _near_misses(self) -> dict[tuple[str, int], tuple[Iterable[str], tuple[str, ...]]]:
+        return {}
+
+    def once(self, key: Hashable, compute: Callable[[], str]) -> str:
+        """`compute()`, worked out once per run for `key` (and kept for a bounded number).
+
+        The files of a monorepo repeat the same lists, and the long messages that name
+        every missing package or scheme are costly to build again for each file.
+        """
+        memo = self._memo
+        text = memo.get(key)
+        if text is None:
+            if len(memo) >= 1024:
+                memo.clear()
+            text = memo[key] = compute()
+        return text
+
+    @cached_property
+    def _memo(self) -> dict[Hashable, str]:
         return {}
 
     def excepted(self, value: str) -> bool:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import PurePath
 
 from schemegen.diagnostics import Diagnostic, Rule, Severity
@@ -26,13 +28,33 @@ class Project:
                 yield manifest, plist
 
 
+@lru_cache(maxsize=1024)  # lint asks several times about each of thousands of files
 def _root(path: str, marker: str) -> str | None:
     """The folder holding the nearest `android/` (or `ios/`) folder above `path`."""
-    parts = PurePath(path).parts
-    for index in range(len(parts) - 2, -1, -1):
-        if parts[index].lower() == marker:
-            return str(PurePath(*parts[:index])) if index else "."
+    # Splitting the string costs far less than a PurePath; other paths follow PurePath's rules.
+    if not _is_plain(path):
+        parts = PurePath(path).parts
+        for index in range(len(parts) - 2, -1, -1):
+            if parts[index].lower() == marker:
+                return str(PurePath(*parts[:index])) if index else "."
+        return None
+    names = path.split("/")
+    for index in range(len(names) - 2, -1, -1):
+        if names[index].lower() == marker:
+            return ("/".join(names[:index]) or "/") if index else "."
     return None
+
+
+def _is_plain(path: str) -> bool:
+    """A POSIX path that PurePath splits on `/` as it stands (no `//`, `.` part or final `/`)."""
+    return (
+        os.sep == "/"
+        and path not in ("", ".")
+        and "//" not in path
+        and "/./" not in path
+        and not path.startswith("./")
+        and not path.endswith(("/", "/."))
+    )
 
 
 def projects(documents: Iterable[Document]) -> tuple[Project, ...]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 from schemegen import schemes
 from schemegen.diagnostics import Diagnostic, Rule, Severity
@@ -16,6 +17,8 @@ from schemegen.rules.common import (
     app_ref,
     listing,
     methods_text,
+    per_document,
+    scheme_problem,
     status_note,
     unwanted_status,
 )
@@ -25,41 +28,45 @@ URL_TYPES = "CFBundleURLTypes"
 URL_SCHEMES = "CFBundleURLSchemes"
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):  # a tuple: plists hold many, and rules read them many times
     value: str
     line: int | None
 
 
-def _strings(value: PValue | None) -> list[Entry]:
+def _strings(value: PValue | None) -> tuple[Entry, ...]:
     if not isinstance(value, PArray):
-        return []
-    return [
-        Entry(str(item.value), item.line)
-        for item in value.items
-        if isinstance(item, PScalar) and item.kind == "string"
-    ]
+        return ()
+    return tuple(
+        [
+            Entry(str(item.value), item.line)
+            for item in value.items
+            if isinstance(item, PScalar) and item.kind == "string"
+        ]
+    )
 
 
-def query_entries(doc: Plist) -> list[Entry]:
+@per_document
+def query_entries(doc: Plist) -> tuple[Entry, ...]:
     entry = doc.root.get(QUERIES)
-    return _strings(entry.value) if entry is not None else []
+    return _strings(entry.value) if entry is not None else ()
 
 
-def url_types(doc: Plist) -> list[PDict]:
+@per_document
+def url_types(doc: Plist) -> tuple[PDict, ...]:
     entry = doc.root.get(URL_TYPES)
     if entry is None or not isinstance(entry.value, PArray):
-        return []
-    return [item for item in entry.value.items if isinstance(item, PDict)]
+        return ()
+    return tuple(item for item in entry.value.items if isinstance(item, PDict))
 
 
-def url_schemes(doc: Plist) -> list[Entry]:
-    found = []
+@per_document
+def url_schemes(doc: Plist) -> tuple[Entry, ...]:
+    found: list[Entry] = []
     for item in url_types(doc):
         entry = item.get(URL_SCHEMES)
         if entry is not None:
             found.extend(_strings(entry.value))
-    return found
+    return tuple(found)
 
 
 def key_line(doc: Plist, key: str) -> int | None:
@@ -88,6 +95,7 @@ _PLACEHOLDERS = frozenset(
 _PLACEHOLDER_PATTERN = re.compile(r"(^|[_\-.])your|0123456789|abcdefgh|x{4,}|[<>]")
 
 
+@lru_cache(maxsize=4096)  # the same values recur across a monorepo's files
 def placeholder_reason(value: str) -> str | None:
     """Why `value` looks like a value copied from sample code, or None."""
     folded = value.strip().lower()
@@ -98,6 +106,7 @@ def placeholder_reason(value: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def is_checkable(value: str) -> bool:
     return placeholder_reason(value) is None and not is_build_reference(value)
 
@@ -191,7 +200,7 @@ def invalid_query_scheme(doc: Plist, context: LintContext) -> Iterator[Diagnosti
         value = entry.value
         if not is_checkable(value) or value in context.registry.aliases or context.excepted(value):
             continue
-        problem = schemes.scheme_problem(value)
+        problem = scheme_problem(value)
         if problem is None:
             continue
         upper_only = schemes.is_scheme_syntax(value)
@@ -424,7 +433,7 @@ def missing_query_schemes(doc: Plist, context: LintContext) -> Iterator[Diagnost
         return
     present = {e.value.lower() for e in query_entries(doc)}
     expected = context.expected_query_schemes
-    missing = [s for s in expected if s.lower() not in present]
+    missing = tuple(s for s in expected if s.lower() not in present)
     if not missing:
         return
     owners = context.scheme_owner
@@ -434,11 +443,14 @@ def missing_query_schemes(doc: Plist, context: LintContext) -> Iterator[Diagnost
         else f"there is no {QUERIES}, so `canOpenURL` answers false for the {len(expected)} "
         "registry schemes"
     )
+    names = context.once(
+        (MISSING_QUERY_SCHEMES.code, missing),
+        lambda: listing(app_ref(s, owners.get(s.lower())) for s in missing),
+    )
     yield MISSING_QUERY_SCHEMES.diagnostic(
         doc.path,
         key_line(doc, QUERIES),
-        f"{lead} for {methods_text(context)}: "
-        f"{listing(app_ref(s, owners.get(s.lower())) for s in missing)}",
+        f"{lead} for {methods_text(context)}: {names}",
         fix="merge `schemegen generate`'s ios/Info.plist.fragment.xml",
         severity=Severity.ERROR if context.require_queries else Severity.WARNING,
     )
@@ -683,7 +695,7 @@ def invalid_url_scheme(doc: Plist, context: LintContext) -> Iterator[Diagnostic]
         value = entry.value
         if not is_checkable(value) or value.lower() in context.scheme_owner:
             continue
-        problem = schemes.scheme_problem(value)
+        problem = scheme_problem(value)
         if problem is None:
             continue
         upper_only = schemes.is_scheme_syntax(value)
@@ -831,13 +843,17 @@ WRONG_PLIST_TYPE = Rule("SG214", "wrong-plist-type", Severity.ERROR, wrong_plist
 
 
 def _dicts(value: PValue) -> Iterator[PDict]:
-    if isinstance(value, PDict):
-        yield value
-        for entry in value.entries:
-            yield from _dicts(entry.value)
-    elif isinstance(value, PArray):
-        for item in value.items:
-            yield from _dicts(item)
+    """The dictionaries in `value`, depth first, without a call for every scalar."""
+    pending = [value]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, PDict):
+            yield value
+            pending += reversed(
+                [e.value for e in value.entries if not isinstance(e.value, PScalar)]
+            )
+        elif isinstance(value, PArray):
+            pending += reversed([item for item in value.items if not isinstance(item, PScalar)])
 
 
 def duplicate_plist_key(doc: Plist, context: LintContext) -> Iterator[Diagnostic]:
@@ -867,6 +883,8 @@ def duplicate_plist_key(doc: Plist, context: LintContext) -> Iterator[Diagnostic
     - [CFBundleURLTypes](https://developer.apple.com/documentation/bundleresources/information-property-list/cfbundleurltypes)
     """
     for mapping in _dicts(doc.root):
+        if len({entry.key for entry in mapping.entries}) == len(mapping.entries):
+            continue  # the usual case, found without a dictionary per entry
         seen: dict[str, int | None] = {}
         for entry in mapping.entries:
             if entry.key in seen:
