@@ -45,11 +45,19 @@ def _names(rules: Sequence[Rule]) -> dict[str, str]:
 
 def format_text(report: Report) -> str:
     """`path:line: SG101 [error] message (fix: ...)`, one per line, sorted."""
+    # Long messages (the missing-apps lists) repeat across files: escape each text once.
+    escaped: dict[str, str] = {}
+
+    def clean(text: str) -> str:
+        if text not in escaped:
+            escaped[text] = _one_line(text)
+        return escaped[text]
+
     lines = []
     for d in _sorted(report.diagnostics):
-        where = d.path if d.line is None else f"{d.path}:{d.line}"
-        fix = f" (fix: {d.fix})" if d.fix else ""
-        lines.append(_one_line(f"{where}: {d.code} [{d.severity}] {d.message}{fix}") + "\n")
+        where = clean(d.path) if d.line is None else f"{clean(d.path)}:{d.line}"
+        fix = f" (fix: {clean(d.fix)})" if d.fix else ""
+        lines.append(f"{where}: {d.code} [{d.severity}] {clean(d.message)}{fix}\n")
     return "".join(lines)
 
 
