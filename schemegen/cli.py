@@ -881,23 +881,15 @@ def _registry_export(args: argparse.Namespace) -> int:
     return Exit.OK
 
 
-SCAN_NAMES = ("AndroidManifest.xml",)
-SCAN_SUFFIXES = (".plist",)
 
 
-def _scan_files(paths: Sequence[str]) -> list[Path]:
-    found: list[Path] = []
-    for name in paths:
-        path = Path(name)
-        if path.is_file():
-            found.append(path)
-        elif path.is_dir():
-            for folder, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "build")
-                found += [Path(folder) / f for f in sorted(files)
-                          if f in SCAN_NAMES or f.endswith(SCAN_SUFFIXES)]
-        else:
-            raise UsageError(f"{name}: no such file or directory")
+def _scan_files(paths: Sequence[str]) -> list[str]:
+    """The manifests and plists under `paths`, found exactly as `lint` finds them."""
+    from schemegen.lint import discover
+
+    found, missing = discover(paths)
+    if missing:
+        raise UsageError(f"{missing[0].path}: no such file or directory")
     return found
 
 

@@ -110,12 +110,12 @@ def test_lines_are_kept_for_xml_and_none_for_binary(project: Path) -> None:
 
 
 def test_cli_text_and_json(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (project / "broken.plist").write_text("<plist><dict><key>x</key>", encoding="utf-8")
+    (project / "Broken-Info.plist").write_text("<plist><dict><key>x</key>", encoding="utf-8")
     assert main(["registry", "scan", "--no-config", str(project)]) == 0
     captured = capsys.readouterr()
     assert "kb-acpp  (2x in 2 files)  near: kb-acp (kb_pay)" in captured.out
     assert "nhappvardansimclick  (2 files): alias of `nhappcardansimclick` (nh_pay)" in captured.out
-    assert "broken.plist" in captured.err and "scanned 4 file(s)" in captured.err
+    assert "Broken-Info.plist" in captured.err and "scanned 4 file(s)" in captured.err
     assert main(["registry", "scan", "--no-config", "--format", "json", str(project)]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["version"] == 1
