@@ -25,7 +25,7 @@ from schemegen.documents import (
     read_document,
 )
 from schemegen.rules import LintContext, check_document, check_projects
-from schemegen.rules.crossfile import _root as project_root
+from schemegen.rules.crossfile import project_root
 
 if TYPE_CHECKING:
     from concurrent.futures import Future  # loaded only when a pool runs

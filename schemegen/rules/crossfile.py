@@ -29,7 +29,7 @@ class Project:
 
 
 @lru_cache(maxsize=1024)  # lint asks several times about each of thousands of files
-def _root(path: str, marker: str) -> str | None:
+def project_root(path: str, marker: str) -> str | None:
     """The folder holding the nearest `android/` (or `ios/`) folder above `path`."""
     # Splitting the string costs far less than a PurePath; other paths follow PurePath's rules.
     if not _is_plain(path):
@@ -66,10 +66,10 @@ def projects(documents: Iterable[Document]) -> tuple[Project, ...]:
     loose: tuple[list[Manifest], list[Plist]] = ([], [])
     for doc in documents:
         if isinstance(doc, Manifest) and not doc.is_library:
-            root = _root(doc.path, "android")
+            root = project_root(doc.path, "android")
             (loose if root is None else groups.setdefault(root, ([], [])))[0].append(doc)
         elif isinstance(doc, Plist) and doc.is_app:
-            root = _root(doc.path, "ios")
+            root = project_root(doc.path, "ios")
             (loose if root is None else groups.setdefault(root, ([], [])))[1].append(doc)
     if len(loose[0]) == 1 and len(loose[1]) == 1:
         groups.setdefault("", ([], []))
