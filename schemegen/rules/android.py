@@ -27,6 +27,7 @@ from schemegen.rules.common import (
     per_document,
     scheme_problem,
     status_note,
+    typo_diagnostic,
     unwanted_status,
 )
 
@@ -508,14 +509,9 @@ def queries_package_typo(doc: Manifest, context: LintContext) -> Iterator[Diagno
         typo = context.typo_of(package.value, owners)
         if typo is None or typo[0] not in owners:
             continue
-        real, is_alias = typo
-        kind = "a known misspelling" if is_alias else "a near miss"
-        yield QUERIES_PACKAGE_TYPO.diagnostic(
-            doc.path,
-            package.line,
-            f"`{package.value}` is {kind} of {app_ref(real, owners[real])}",
-            fix=f"use `{real}`",
-            severity=Severity.ERROR if is_alias else Severity.WARNING,
+        yield typo_diagnostic(
+            QUERIES_PACKAGE_TYPO, doc.path, package.line,
+            value=package.value, typo=typo, owner=owners[typo[0]],
         )
 
 

@@ -8,6 +8,7 @@ from functools import cached_property, lru_cache, wraps
 from typing import TypeVar
 
 from schemegen import schemes
+from schemegen.diagnostics import Diagnostic, Rule, Severity
 from schemegen.registry import App, Registry, Status
 from schemegen.selection import (
     IOS_QUERY_DEFAULT_LIMIT,
@@ -157,6 +158,21 @@ class LintContext:
 
 def app_ref(value: str, app: App | None) -> str:
     return f"`{value}` ({app.id})" if app is not None else f"`{value}`"
+
+
+def typo_diagnostic(
+    rule: Rule, path: str, line: int | None, *, value: str, typo: tuple[str, bool], owner: App
+) -> Diagnostic:
+    """`value` is a recorded alias (an error) or a near miss (a warning) of `typo`'s value."""
+    real, is_alias = typo
+    kind = "a known misspelling" if is_alias else "a near miss"
+    return rule.diagnostic(
+        path,
+        line,
+        f"`{value}` is {kind} of {app_ref(real, owner)}",
+        fix=f"use `{real}`",
+        severity=Severity.ERROR if is_alias else Severity.WARNING,
+    )
 
 
 def listing(items: Iterable[str], limit: int = 60) -> str:

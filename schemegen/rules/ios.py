@@ -20,6 +20,7 @@ from schemegen.rules.common import (
     per_document,
     scheme_problem,
     status_note,
+    typo_diagnostic,
     unwanted_status,
 )
 
@@ -251,14 +252,9 @@ def query_scheme_typo(doc: Plist, context: LintContext) -> Iterator[Diagnostic]:
         typo = context.typo_of(entry.value, context.registry.scheme_owner)
         if typo is None or typo[0].lower() not in owners:
             continue
-        real, is_alias = typo
-        kind = "a known misspelling" if is_alias else "a near miss"
-        yield QUERY_SCHEME_TYPO.diagnostic(
-            doc.path,
-            entry.line,
-            f"`{entry.value}` is {kind} of {app_ref(real, owners[real.lower()])}",
-            fix=f"use `{real}`",
-            severity=Severity.ERROR if is_alias else Severity.WARNING,
+        yield typo_diagnostic(
+            QUERY_SCHEME_TYPO, doc.path, entry.line,
+            value=entry.value, typo=typo, owner=owners[typo[0].lower()],
         )
 
 
