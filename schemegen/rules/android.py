@@ -16,7 +16,6 @@ from schemegen.documents import (
     is_build_reference,
     is_launcher,
 )
-from schemegen.registry import Status
 from schemegen.rules.common import (
     SYSTEM_SCHEMES,
     WEB_SCHEMES,
@@ -25,8 +24,8 @@ from schemegen.rules.common import (
     listing,
     methods_text,
     per_document,
+    retired_diagnostic,
     scheme_problem,
-    status_note,
     typo_diagnostic,
     unwanted_status,
 )
@@ -805,12 +804,8 @@ def deprecated_queries_package(doc: Manifest, context: LintContext) -> Iterator[
         app = owners.get(package.value) if package.value is not None else None
         if app is None or not unwanted_status(app, context):
             continue
-        yield DEPRECATED_QUERIES_PACKAGE.diagnostic(
-            doc.path,
-            package.line,
-            f"{app_ref(package.raw, app)} is {status_note(app)}",
-            fix="remove it unless you still support this app",
-            severity=Severity.WARNING if app.status is Status.DEPRECATED else Severity.INFO,
+        yield retired_diagnostic(
+            DEPRECATED_QUERIES_PACKAGE, doc.path, package.line, package.raw, app
         )
 
 

@@ -160,6 +160,17 @@ def app_ref(value: str, app: App | None) -> str:
     return f"`{value}` ({app.id})" if app is not None else f"`{value}`"
 
 
+def retired_diagnostic(rule: Rule, path: str, line: int | None, value: str, app: App) -> Diagnostic:
+    """`value` belongs to a deprecated app (a warning) or a legacy one outside the selection."""
+    return rule.diagnostic(
+        path,
+        line,
+        f"{app_ref(value, app)} is {status_note(app)}",
+        fix="remove it unless you still support this app",
+        severity=Severity.WARNING if app.status is Status.DEPRECATED else Severity.INFO,
+    )
+
+
 def typo_diagnostic(
     rule: Rule, path: str, line: int | None, *, value: str, typo: tuple[str, bool], owner: App
 ) -> Diagnostic:

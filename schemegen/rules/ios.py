@@ -10,7 +10,6 @@ from typing import NamedTuple
 from schemegen import schemes
 from schemegen.diagnostics import Diagnostic, Rule, Severity
 from schemegen.documents import PArray, PDict, Plist, PScalar, PValue, is_build_reference
-from schemegen.registry import Status
 from schemegen.rules.common import (
     HARD_LIMIT,
     LintContext,
@@ -18,8 +17,8 @@ from schemegen.rules.common import (
     listing,
     methods_text,
     per_document,
+    retired_diagnostic,
     scheme_problem,
-    status_note,
     typo_diagnostic,
     unwanted_status,
 )
@@ -337,13 +336,7 @@ def deprecated_query_scheme(doc: Plist, context: LintContext) -> Iterator[Diagno
         app = context.scheme_owner.get(entry.value.lower())
         if app is None or not unwanted_status(app, context):
             continue
-        yield DEPRECATED_QUERY_SCHEME.diagnostic(
-            doc.path,
-            entry.line,
-            f"{app_ref(entry.value, app)} is {status_note(app)}",
-            fix="remove it unless you still support this app",
-            severity=Severity.WARNING if app.status is Status.DEPRECATED else Severity.INFO,
-        )
+        yield retired_diagnostic(DEPRECATED_QUERY_SCHEME, doc.path, entry.line, entry.value, app)
 
 
 DEPRECATED_QUERY_SCHEME = Rule(
