@@ -19,8 +19,9 @@ import atheris  # type: ignore[import-untyped]  # no stubs published
 
 # schemegen imports most modules inside functions: import them here to instrument them.
 with atheris.instrument_imports():
-    from schemegen import documents, patch, project  # noqa: F401
-    from schemegen.cli import main
+    from schemegen.apply import edit, project  # noqa: F401
+    from schemegen.cli.main import main
+    from schemegen.core import documents  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "apply"

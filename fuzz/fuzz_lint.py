@@ -19,8 +19,9 @@ import atheris  # type: ignore[import-untyped]  # no stubs published
 
 # schemegen imports most modules inside functions: import them here to instrument them.
 with atheris.instrument_imports():
-    from schemegen import documents, lint, report, rules  # noqa: F401
-    from schemegen.cli import main
+    from schemegen.cli.main import main
+    from schemegen.core import documents  # noqa: F401
+    from schemegen.lint import report, rules, run  # noqa: F401
 
 NAMES = ("AndroidManifest.xml", "Info.plist")
 FOLDER = Path(tempfile.mkdtemp(prefix="schemegen-fuzz-lint-"))

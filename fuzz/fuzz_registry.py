@@ -1,6 +1,6 @@
 """Atheris harness: any text as a registry overlay through `registry check` and `generate`.
 
-    python fuzz/fuzz_registry.py -max_total_time=3600 fuzz/corpus-registry   # fuzz/README.md
+python fuzz/fuzz_registry.py -max_total_time=3600 fuzz/corpus-registry   # fuzz/README.md
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ import atheris  # type: ignore[import-untyped]  # no stubs published
 
 # schemegen imports most modules inside functions: import them here to instrument them.
 with atheris.instrument_imports():
-    from schemegen import generate, registry, registry_tools, render  # noqa: F401
-    from schemegen.cli import main
+    from schemegen.cli.main import main
+    from schemegen.generate import render, views  # noqa: F401
+    from schemegen.registry import model, tools  # noqa: F401
 
 OVERLAY = Path(tempfile.mkdtemp(prefix="schemegen-fuzz-registry-")) / "overlay.yaml"
 

@@ -21,11 +21,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from schemegen.cli import main
+from schemegen.cli.main import main
 
 ROOT = Path(__file__).resolve().parent
 CORPUS = Path(os.environ.get("SCHEMEGEN_CORPUS", ROOT.parent.parent / "shared" / "corpus"))
-FIXTURES = [ROOT / "fixtures" / "apply", ROOT / "fixtures" / "lint"]
+FIXTURES = [ROOT / "apply" / "fixtures", ROOT / "lint" / "fixtures"]
 MANIFEST = "android/app/src/main/AndroidManifest.xml"
 PLIST = "ios/Runner/Info.plist"
 FUZZ = settings(

@@ -21,10 +21,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent
-APPLY_FIXTURES = ROOT / "fixtures" / "apply"
+APPLY_FIXTURES = ROOT / "apply" / "fixtures"
 TIMEOUT = 120
 SECRET = "TOP-SECRET-b41d2e"
-MAIN = "import sys; from schemegen.cli import main; raise SystemExit(main(sys.argv[1:]))"
+MAIN = "import sys; from schemegen.cli.main import main; raise SystemExit(main(sys.argv[1:]))"
 MANIFEST = "android/app/src/main/AndroidManifest.xml"
 PLIST = "ios/Runner/Info.plist"
 
@@ -299,7 +299,7 @@ def test_binary_plist_truncated_at_every_offset_apply(project: Path, stride: int
     script = f"""
 import hashlib, io, sys, contextlib
 from pathlib import Path
-from schemegen.cli import main
+from schemegen.cli.main import main
 data = bytes.fromhex({VALID_BINARY.hex()!r})
 plist = Path({str(project / PLIST)!r})
 manifest = Path({str(project / MANIFEST)!r})

@@ -1,0 +1,1 @@
+"""Apply: project detection and in-place text-splice patching."""

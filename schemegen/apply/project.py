@@ -1,0 +1,358 @@
+"""Project detection (which manifest, plist or app.json `apply` edits) and app.json edits."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from schemegen.apply.edit import ManifestWant, Plan, PlistWant, decide_queries
+
+ANDROID_APP = Path("android/app/src/main/AndroidManifest.xml")
+SKIP_DIRS = frozenset({"build", ".gradle", "Pods", "node_modules", "DerivedData", ".git", ".build"})
+EXPO_JS_CONFIGS = ("app.config.js", "app.config.ts", "app.config.mjs", "app.config.cjs")
+
+
+class DetectError(Exception):
+    """No single answer: the message says what was found and which option chooses."""
+
+
+class ExpoJsConfig(DetectError):
+    """An Expo app configured in JavaScript: print what to add instead of editing it."""
+
+    def __init__(self, config: str) -> None:
+        super().__init__(config)
+        self.config = config
+
+
+@dataclass(frozen=True)
+class Project:
+    kind: str
+    root: Path
+    android: Path | None = None
+    ios: Path | None = None
+    expo: Path | None = None
+
+    def describe(self) -> str:
+        files = [p for p in (self.android, self.ios, self.expo) if p is not None]
+        shown = ", ".join(_rel(p, self.root) for p in files) or "no files"
+        return f"project: {self.kind} ({shown})"
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def detect(
+    root: Path, android_manifest: str | None = None, ios_plist: str | None = None
+) -> Project:
+    """Find the files `apply` edits under `root`; explicit paths win over detection."""
+    if not root.is_dir():
+        raise DetectError(f"{root} is not a directory")
+    chosen_android = _explicit(root, android_manifest)
+    chosen_ios = _explicit(root, ios_plist)
+    kind = _kind(root)
+    if kind == "Expo (managed)" and chosen_android is None and chosen_ios is None:
+        if (root / "app.json").is_file():
+            return Project(kind, root, expo=root / "app.json")
+        config = next(name for name in EXPO_JS_CONFIGS if (root / name).is_file())
+        raise ExpoJsConfig(config)
+    android = chosen_android if android_manifest else _android(root, kind)
+    ios = chosen_ios if ios_plist else _ios(root, kind)
+    if android is None and ios is None:
+        raise DetectError(
+            f"no AndroidManifest.xml or Info.plist found under {root}; "
+            "pass --android-manifest or --ios-plist"
+        )
+    return Project(kind, root, android=android, ios=ios)
+
+
+def _explicit(root: Path, name: str | None) -> Path | None:
+    if name is None:
+        return None
+    path = Path(name)
+    if not path.is_absolute() and not path.exists():
+        path = root / path
+    if not path.is_file():
+        raise DetectError(f"{name}: no such file")
+    return path
+
+
+def _kind(root: Path) -> str:
+    native = (root / "android").is_dir() or (root / "ios").is_dir()
+    if (root / "pubspec.yaml").is_file():
+        return "Flutter"
+    if any((root / f"capacitor.config.{ext}").is_file() for ext in ("json", "ts", "js")):
+        return "Capacitor/Ionic"
+    package = _package_json(root)
+    dependencies = {**package["dependencies"], **package["devDependencies"]}
+    app_json = (root / "app.json").is_file() and (
+        "expo" in _json_object(root / "app.json") or "expo" in dependencies
+    )
+    kinds = (
+        (
+            not native and (app_json or any((root / n).is_file() for n in EXPO_JS_CONFIGS)),
+            "Expo (managed)",
+        ),
+        ("react-native" in dependencies or "expo" in dependencies, "React Native"),
+        ("@capacitor/core" in dependencies or "@ionic/angular" in dependencies, "Capacitor/Ionic"),
+        (native, "cross-platform"),
+    )
+    return next((kind for found, kind in kinds if found), "native")
+
+
+def _package_json(root: Path) -> dict[str, Any]:
+    data = _json_object(root / "package.json")
+    for key in ("dependencies", "devDependencies"):
+        if not isinstance(data.get(key), dict):
+            data[key] = {}
+    return data
+
+
+def _json_object(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _choose(found: Sequence[Path], root: Path, what: str, option: str) -> Path | None:
+    unique = sorted(dict.fromkeys(found))
+    if len(unique) > 1:
+        listed = ", ".join(_rel(p, root) for p in unique)
+        raise DetectError(f"several {what} candidates: {listed}; choose one with {option}")
+    return unique[0] if unique else None
+
+
+def _walk(root: Path, pattern: str) -> list[Path]:
+    return [
+        p
+        for p in root.rglob(pattern)
+        if p.is_file() and not SKIP_DIRS.intersection(p.relative_to(root).parts)
+    ]
+
+
+def _android(root: Path, kind: str) -> Path | None:
+    if kind != "native":
+        return root / ANDROID_APP if (root / ANDROID_APP).is_file() else None
+    found = [
+        p
+        for p in _walk(root, "AndroidManifest.xml")
+        if p.parent.name == "main" and p.parent.parent.name == "src" and _has_launcher(p)
+    ]
+    return _choose(found, root, "AndroidManifest.xml", "--android-manifest")
+
+
+def _has_launcher(path: Path) -> bool:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return "android.intent.category.LAUNCHER" in text
+
+
+def _ios(root: Path, kind: str) -> Path | None:
+    fixed = {"Flutter": "ios/Runner/Info.plist", "Capacitor/Ionic": "ios/App/App/Info.plist"}
+    if kind in fixed and (root / fixed[kind]).is_file():
+        return root / fixed[kind]
+    base = root / "ios" if kind != "native" and (root / "ios").is_dir() else root
+    projects = [p for p in _walk(base, "project.pbxproj") if p.parent.suffix == ".xcodeproj"]
+    found: list[Path] = []
+    generated: list[Path] = []
+    for pbxproj in projects:
+        plists, generates = infoplist_files(pbxproj)
+        found += [p for p in plists if p.is_file()]
+        if generates and not plists:
+            generated.append(pbxproj)
+    if not found and generated:
+        raise DetectError(
+            f"{_rel(generated[0].parent, root)} generates its Info.plist from build settings "
+            "(GENERATE_INFOPLIST_FILE = YES, no INFOPLIST_FILE): create an Info.plist in the app "
+            "folder, set the target's INFOPLIST_FILE build setting to it (Xcode merges it with the "
+            "generated keys), then rerun apply, or pass --ios-plist"
+        )
+    if not projects and kind != "native":
+        found = [p for p in (base.glob("*/Info.plist")) if not p.parent.name.endswith("Tests")]
+    return _choose(found, root, "Info.plist", "--ios-plist")
+
+
+_SETTING = re.compile(
+    r"\b(INFOPLIST_FILE|GENERATE_INFOPLIST_FILE)\s*=\s*(\"(?:[^\"\\]|\\.)*\"|[^;\s]+)\s*;"
+)
+
+
+def infoplist_files(pbxproj: Path) -> tuple[list[Path], bool]:
+    """Info.plist paths the targets of an Xcode project use, and whether any target generates one.
+
+    Test targets are left out: their plists are not the app's.
+    """
+    try:
+        text = pbxproj.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return [], False
+    srcroot = pbxproj.parent.parent
+    plists: list[Path] = []
+    generates = False
+    for name, raw in _SETTING.findall(text):
+        value = raw.strip('"').replace('\\"', '"')
+        if name == "GENERATE_INFOPLIST_FILE":
+            generates = generates or value == "YES"
+            continue
+        for variable in ("$(SRCROOT)/", "${SRCROOT}/", "$(PROJECT_DIR)/", "${PROJECT_DIR}/"):
+            value = value.removeprefix(variable)
+        if "$" in value or re.search(r"Tests?(/|-Info|\.plist$)", value):
+            continue
+        plists.append(Path(os.path.normpath(srcroot / value)))
+    return list(dict.fromkeys(plists)), generates
+
+
+def expo_js_instructions(
+    config: str, scheme: str, schemes: Sequence[str], packages: Sequence[str]
+) -> str:
+    """What to add to an app.config.js/ts by hand (we never edit JavaScript)."""
+    body = {
+        "scheme": scheme,
+        "ios": {"infoPlist": {"LSApplicationQueriesSchemes": list(schemes)}},
+        "plugins": [
+            ["expo-build-properties", {"android": {"manifestQueries": {"package": list(packages)}}}]
+        ],
+    }
+    return (
+        f"{config} is JavaScript, which schemegen does not edit. Merge this into the object it "
+        f"exports (install expo-build-properties for the Android queries):\n"
+        f"{json.dumps(body, indent=2, ensure_ascii=False)}\n"
+    )
+
+
+# --- app.json -----------------------------------------------------------------------------------
+
+
+def plan_app_json(original: bytes, manifest: ManifestWant, plist: PlistWant) -> Plan:
+    """Edit an Expo app.json through its documented keys; JSON is re-dumped in its own indent."""
+    from schemegen.apply.edit import PatchError
+
+    try:
+        text = original.decode("utf-8-sig")
+        data = json.loads(text)
+    except (UnicodeDecodeError, ValueError) as error:
+        raise PatchError(f"not valid JSON: {error}") from None
+    if not isinstance(data, dict):
+        raise PatchError("app.json is not a JSON object")
+    expo = data.get("expo", data)
+    if not isinstance(expo, dict):
+        raise PatchError("`expo` in app.json is not an object")
+    changes: list[str] = []
+    notes: list[str] = []
+    _expo_scheme(expo, manifest.app_scheme, changes)
+    ios = _object(expo, "ios")
+    info = _object(ios, "infoPlist")
+    queries = info.get("LSApplicationQueriesSchemes", [])
+    if not isinstance(queries, list):
+        raise PatchError("ios.infoPlist.LSApplicationQueriesSchemes is not an array")
+    decision = decide_queries([v if isinstance(v, str) else None for v in queries], plist)
+    updated = [
+        slot if isinstance(old, str) else old
+        for old, slot in zip(queries, decision.slots, strict=True)
+        if not (isinstance(old, str) and slot is None)
+    ] + list(decision.add)
+    if updated != queries:
+        info["LSApplicationQueriesSchemes"] = updated
+    changes += [f"ios.infoPlist: {c}" for c in decision.changes]
+    notes += decision.notes
+    _expo_packages(expo, manifest, changes)
+    if manifest.set_launch_mode:
+        notes.append("Expo's MainActivity already uses launchMode singleTask; nothing to set")
+    if not changes:
+        return Plan(original, original, (), tuple(notes))
+    new = _dump_like(original, text, data)
+    return Plan(original, new, tuple(changes), tuple(notes))
+
+
+def _object(parent: dict[str, Any], key: str) -> dict[str, Any]:
+    from schemegen.apply.edit import PatchError
+
+    value = parent.setdefault(key, {})
+    if not isinstance(value, dict):
+        raise PatchError(f"`{key}` in app.json is not an object")
+    return value
+
+
+def _expo_scheme(expo: dict[str, Any], scheme: str, changes: list[str]) -> None:
+    current = expo.get("scheme")
+    if current is None:
+        expo["scheme"] = scheme
+    elif isinstance(current, str) and current != scheme:
+        expo["scheme"] = [current, scheme]
+    elif isinstance(current, list) and scheme not in current:
+        current.append(scheme)
+    else:
+        return
+    changes.append(
+        f"added `{scheme}` to `scheme` (Expo adds the Android intent-filter and iOS URL type)"
+    )
+
+
+def _expo_packages(expo: dict[str, Any], want: ManifestWant, changes: list[str]) -> None:
+    from schemegen.apply.edit import PatchError
+
+    plugins = expo.get("plugins", [])
+    if not isinstance(plugins, list):
+        raise PatchError("`plugins` in app.json is not an array")
+    index = next(
+        (
+            i
+            for i, p in enumerate(plugins)
+            if p == "expo-build-properties"
+            or (isinstance(p, list) and p and p[0] == "expo-build-properties")
+        ),
+        None,
+    )
+    entry = plugins[index] if index is not None else None
+    options = entry[1] if isinstance(entry, list) and len(entry) > 1 else {}
+    if not isinstance(options, dict):
+        raise PatchError("the expo-build-properties options are not an object")
+    android = options.get("android", {})
+    queries = android.get("manifestQueries", {}) if isinstance(android, dict) else None
+    packages = queries.get("package", []) if isinstance(queries, dict) else None
+    if not isinstance(packages, list):
+        raise PatchError("expo-build-properties android.manifestQueries.package is not an array")
+    seen: list[str] = []
+    for name in packages:
+        real = want.aliases.get(name, name) if want.fix else name
+        if real in seen and want.fix:
+            changes.append(f"manifestQueries: removed duplicate `{name}`")
+            continue
+        if real != name:
+            changes.append(f"manifestQueries: replaced alias `{name}` by `{real}`")
+        seen.append(real)
+    missing = [p for p in want.packages if p not in seen]
+    if missing:
+        changes.append(f"manifestQueries: added {len(missing)} package(s): {', '.join(missing)}")
+    if seen + missing == packages:
+        return
+    if index is None:
+        plugins.append(["expo-build-properties", options])
+        expo["plugins"] = plugins
+    else:
+        plugins[index] = ["expo-build-properties", options]
+    _object(options, "android")
+    _object(options["android"], "manifestQueries")["package"] = seen + missing
+
+
+def _dump_like(original: bytes, text: str, data: object) -> bytes:
+    indent_match = re.search(r"\n([ \t]+)\S", text)
+    indent: str | int = indent_match.group(1) if indent_match else 2
+    newline = "\r\n" if "\r\n" in text else "\n"
+    dumped = json.dumps(data, indent=indent, ensure_ascii=False)
+    if text.endswith(("\n", "\r")):
+        dumped += "\n"
+    bom = "\ufeff" if original.startswith(b"\xef\xbb\xbf") else ""
+    return (bom + dumped.replace("\n", newline)).encode("utf-8")

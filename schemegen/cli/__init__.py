@@ -1,0 +1,1 @@
+"""The command line: argument parsing, I/O and exit codes."""

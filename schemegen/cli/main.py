@@ -1,0 +1,1201 @@
+"""Command line: argument parsing, file I/O, output streams and exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Collection, Sequence
+from enum import IntEnum
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from schemegen import __version__
+
+if TYPE_CHECKING:
+    from schemegen.apply.edit import Plan
+    from schemegen.apply.project import Project
+    from schemegen.lint.config import Config
+    from schemegen.registry.model import Registry
+    from schemegen.registry.selection import Criteria
+
+
+class Exit(IntEnum):
+    """Process exit codes (documented in the README)."""
+
+    OK = 0
+    FINDINGS = 1  # lint findings, `--check` drift, `apply --check` pending changes
+    ERROR = 2  # usage, configuration, registry or input error; internal error
+
+
+class UsageError(Exception):
+    """A problem with the user's input: printed as one line, exit code 2."""
+
+
+def one_line(text: str) -> str:
+    """`text` with every unprintable character escaped, so a message stays on one line."""
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
+
+
+def _err(message: str) -> None:
+    print(f"schemegen: {one_line(message)}", file=sys.stderr)
+
+
+def _csv(value: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+# --- shared option groups ----------------------------------------------------------------------
+
+
+def _add_registry_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--registry",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="overlay registry file adding, overriding or disabling apps (repeatable)",
+    )
+
+
+def _add_selection_options(parser: argparse.ArgumentParser) -> None:
+    from schemegen.registry.model import DEFAULT_METHODS, METHODS
+
+    parser.add_argument("--pg", help="PG code as iamport names it (html5_inicis, kcp, nice, ...)")
+    parser.add_argument(
+        "--methods",
+        type=_csv,
+        default=DEFAULT_METHODS,
+        help=f"payment methods to cover, from {','.join(METHODS)} (default: card,trans,easypay)",
+    )
+    parser.add_argument(
+        "--include",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="add an app by id (repeatable; also brings back deprecated apps)",
+    )
+    parser.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="leave an app out by id (repeatable)",
+    )
+    parser.add_argument(
+        "--category",
+        type=_csv,
+        default=(),
+        help="only these categories (card,bank,easypay,auth,vaccine,store,other)",
+    )
+
+
+def _add_ios_limit_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--ios-query-limit",
+        type=int,
+        default=25,
+        metavar="N",
+        help="LSApplicationQueriesSchemes entries iOS honours: 25 when built with Xcode 27 "
+        "(on iOS 27), 50 for apps built with Xcode 26 or earlier (default 25, at most 50)",
+    )
+
+
+def load_registry(overlay_paths: Sequence[str]) -> Registry:
+    from schemegen.registry import model as registry
+    from schemegen.registry.cache import parse_cached
+
+    overlays = []
+    for name in overlay_paths:
+        try:
+            overlays.append((name, Path(name).read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError) as error:
+            raise UsageError(f"{name}: cannot read registry overlay: {error}") from None
+    return registry.load(overlays, parse=parse_cached)
+
+
+def _criteria(args: argparse.Namespace) -> Criteria:
+    from schemegen.registry.model import METHODS
+    from schemegen.registry.selection import Criteria
+
+    unknown = [m for m in args.methods if m not in METHODS]
+    if unknown:
+        known = ", ".join(METHODS)
+        raise UsageError(f"unknown payment method(s) {', '.join(unknown)}; use {known}")
+    from schemegen.registry.model import Category
+
+    categories = {c.value for c in Category}
+    bad = [c for c in args.category if c not in categories]
+    if bad:
+        known = ", ".join(sorted(categories))
+        raise UsageError(f"unknown categories {', '.join(bad)}; use {known}")
+    return Criteria(
+        pg=args.pg,
+        methods=tuple(args.methods),
+        include=tuple(args.include),
+        exclude=tuple(args.exclude),
+        categories=tuple(args.category),
+    )
+
+
+def _check_ios_limit(limit: int) -> None:
+    from schemegen.registry.selection import IOS_QUERY_HARD_LIMIT
+
+    if not 1 <= limit <= IOS_QUERY_HARD_LIMIT:
+        raise UsageError(
+            f"--ios-query-limit {limit} is out of range: iOS honours at most "
+            f"{IOS_QUERY_HARD_LIMIT} LSApplicationQueriesSchemes entries"
+        )
+
+
+# --- generate ----------------------------------------------------------------------------------
+
+
+def _add_generate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from schemegen.generate.render import LANGS, PLATFORMS, TARGETS
+    from schemegen.generate.views import PAY_METHODS, WEB_SDKS
+
+    p = sub.add_parser("generate", help="write the Android, iOS and web payment glue for an app")
+    p.add_argument(
+        "--app-scheme",
+        required=True,
+        help="your app's return scheme: myshop, myshop:// or myshop://path?x=1",
+    )
+    p.add_argument("--out", default="payment-config", help="output folder (default payment-config)")
+    p.add_argument("--platform", type=_csv, default=PLATFORMS, help="android,ios,web (default all)")
+    p.add_argument(
+        "--lang",
+        type=_csv,
+        default=LANGS,
+        help="handler languages: java,kotlin,swift,objc (default all; XML, JS always)",
+    )
+    keys = ", ".join(t.key for t in TARGETS)
+    p.add_argument(
+        "--stdout", metavar="TARGET", help=f"print one target instead of writing files: {keys}"
+    )
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 with a diff when --out differs from the output",
+    )
+    p.add_argument("--java-package", default="com.example.payment", help="Java/Kotlin package")
+    p.add_argument("--class-prefix", default="", help="prefix for generated class names")
+    p.add_argument("--imp-code", default="imp00000000", help="PortOne (iamport) merchant code")
+    p.add_argument(
+        "--pay-method", default="card", choices=PAY_METHODS, help="pay_method for the JS call"
+    )
+    p.add_argument(
+        "--redirect-url",
+        default="https://example.com/payments/complete",
+        help="m_redirect_url / redirectUrl: where the PG sends the buyer after paying",
+    )
+    p.add_argument(
+        "--web-sdk",
+        default="iamport",
+        choices=WEB_SDKS,
+        help="iamport (IMP.request_pay, V1) or portone-v2 (PortOne.requestPayment)",
+    )
+    p.add_argument(
+        "--store-id",
+        default="store-00000000-0000-0000-0000-000000000000",
+        help="PortOne V2 store id",
+    )
+    p.add_argument(
+        "--channel-key",
+        default="channel-key-00000000-0000-0000-0000-000000000000",
+        help="PortOne V2 channel key",
+    )
+    _add_selection_options(p)
+    _add_ios_limit_option(p)
+    _add_registry_option(p)
+    _add_no_config_option(p)
+    p.set_defaults(run=_generate)
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from schemegen.core.atomic import WriteError, write_all
+    from schemegen.generate import views as generate
+
+    _check_ios_limit(args.ios_query_limit)
+    reg = load_registry(_overlay_paths(args))
+    options = generate.Options(
+        app_scheme=args.app_scheme,
+        java_package=args.java_package,
+        class_prefix=args.class_prefix,
+        imp_code=args.imp_code,
+        pg=args.pg,
+        pay_method=args.pay_method,
+        redirect_url=args.redirect_url,
+        web_sdk=args.web_sdk,
+        store_id=args.store_id,
+        channel_key=args.channel_key,
+        ios_query_limit=args.ios_query_limit,
+        platforms=tuple(args.platform),
+        langs=tuple(args.lang),
+    )
+    try:
+        result = generate.generate(reg, _criteria(args), options)
+    except generate.GenerateError as error:
+        raise UsageError(str(error)) from None
+    if result.dropped:
+        print(
+            f"schemegen: notice: --ios-query-limit {args.ios_query_limit} leaves out "
+            f"{len(result.dropped)} selected iOS scheme(s): {', '.join(result.dropped)} "
+            "(the generated handler opens them anyway)",
+            file=sys.stderr,
+        )
+    if args.stdout:
+        text = result.files.get(args.stdout) or result.by_key.get(args.stdout)
+        if text is None:
+            raise UsageError(
+                f"unknown or unselected target `{args.stdout}`; "
+                f"choose from {', '.join(result.by_key)}"
+            )
+        sys.stdout.write(text)
+        return Exit.OK
+    out = Path(args.out)
+    if args.check:
+        return _check_drift(out, result.files)
+    try:
+        write_all({out / name: text.encode("utf-8") for name, text in result.files.items()})
+    except WriteError as error:
+        raise UsageError(f"cannot write {out}: {error}") from None
+    print(f"schemegen: wrote {len(result.files)} files to {out}", file=sys.stderr)
+    return Exit.OK
+
+
+def _check_drift(out: Path, files: dict[str, str]) -> int:
+    import difflib
+
+    drift = False
+    for name, expected in files.items():
+        path = out / name
+        try:
+            actual = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            actual = ""
+        if actual != expected:
+            drift = True
+            sys.stdout.writelines(
+                difflib.unified_diff(
+                    actual.splitlines(keepends=True),
+                    expected.splitlines(keepends=True),
+                    fromfile=str(path),
+                    tofile=f"{path} (generated)",
+                )
+            )
+    if drift:
+        print(f"schemegen: {out} differs from the generated output; run generate", file=sys.stderr)
+        return Exit.FINDINGS
+    print(f"schemegen: {out} is up to date", file=sys.stderr)
+    return Exit.OK
+
+
+# --- list --------------------------------------------------------------------------------------
+
+
+def _add_list(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("list", help="show the selected apps in priority order")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    _add_selection_options(p)
+    _add_registry_option(p)
+    _add_no_config_option(p)
+    p.set_defaults(run=_list)
+
+
+def _list(args: argparse.Namespace) -> int:
+    from schemegen.registry import selection
+    from schemegen.registry.listing import app_rows, format_table
+
+    reg = load_registry(_overlay_paths(args))
+    try:
+        apps = selection.select(reg, _criteria(args))
+    except selection.SelectionError as error:
+        raise UsageError(str(error)) from None
+    rows = app_rows(apps)
+    if args.format == "json":
+        import json
+
+        print(
+            json.dumps(
+                {"version": 1, "registry": reg.version, "apps": rows}, ensure_ascii=False, indent=2
+            )
+        )
+    else:
+        sys.stdout.write(format_table(rows))
+    return Exit.OK
+
+
+# --- lint and rules ----------------------------------------------------------------------------
+
+
+def _add_lint(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from schemegen.lint.report import FORMATS
+
+    p = sub.add_parser(
+        "lint",
+        help="check AndroidManifest.xml and Info.plist files",
+        description="Check AndroidManifest.xml and Info.plist files (or the ones found under "
+        "directories) against the registry. Settings come from the flags, then "
+        "from .schemegen.yaml (found upward from the paths), then the defaults.",
+    )
+    p.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files (always linted) or directories to search (default: .)",
+    )
+    p.add_argument("--app-scheme", help="your app's return scheme, checked in both platforms")
+    p.add_argument(
+        "--target-sdk",
+        type=int,
+        metavar="N",
+        help="Android targetSdkVersion when the manifest does not say (>= 31 makes "
+        "a missing android:exported an error)",
+    )
+    p.add_argument(
+        "--select",
+        type=_csv,
+        metavar="CODES",
+        help="only these rules: codes, prefixes (SG1) or names, comma-separated",
+    )
+    p.add_argument(
+        "--ignore",
+        type=_csv,
+        metavar="CODES",
+        help="skip these rules: codes, prefixes or names, comma-separated",
+    )
+    p.add_argument("--strict", action=argparse.BooleanOptionalAction, help="exit 1 on warnings too")
+    p.add_argument(
+        "--require-queries",
+        action=argparse.BooleanOptionalAction,
+        help="missing registry <queries> packages are errors (for apps that ask "
+        "PackageManager or canOpenURL before opening a payment app)",
+    )
+    p.add_argument("--format", choices=tuple(FORMATS), help="output format (default text)")
+    p.add_argument(
+        "--config",
+        metavar="FILE",
+        help="settings file to use instead of searching for .schemegen.yaml",
+    )
+    p.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="processes to lint with (default: one per core when there are more "
+        "than 200 files, else 1); the findings are the same either way",
+    )
+    _add_selection_options(p)
+    _add_ios_limit_option(p)
+    _add_registry_option(p)
+    # None marks "not given on the command line", so that the config file can fill it in.
+    p.set_defaults(
+        run=_lint,
+        methods=None,
+        include=None,
+        exclude=None,
+        category=None,
+        ios_query_limit=None,
+        registry=None,
+    )
+
+
+def _merge(args: argparse.Namespace, conf: Config | None) -> set[str]:
+    """Fill the flags left unset from the config file, then from the defaults.
+
+    Returns the names of the settings taken from the config file.
+    """
+    from schemegen.registry.model import DEFAULT_METHODS
+    from schemegen.registry.selection import IOS_QUERY_DEFAULT_LIMIT
+
+    defaults: dict[str, object] = {
+        "app_scheme": None,
+        "pg": None,
+        "methods": DEFAULT_METHODS,
+        "include": (),
+        "exclude": (),
+        "category": (),
+        "target_sdk": None,
+        "ios_query_limit": IOS_QUERY_DEFAULT_LIMIT,
+        "select": None,
+        "ignore": (),
+        "registry": (),
+        "strict": False,
+        "format": "text",
+        "require_queries": False,
+    }
+    from_config = set()
+    for name, default in defaults.items():
+        if getattr(args, name) is None:
+            value = getattr(conf, name, None)
+            if value is not None:
+                from_config.add(name)
+            setattr(args, name, default if value is None else value)
+    return from_config
+
+
+def _lint_config(args: argparse.Namespace, paths: Sequence[str]) -> Config | None:
+    from schemegen.lint import config
+
+    if args.config:
+        return config.read(args.config)
+    found = config.find(paths)
+    return config.read(found) if found is not None else None
+
+
+def _codes(selectors: Sequence[str], names: dict[str, str], where: str) -> tuple[str, ...]:
+    """--select/--ignore values (codes, prefixes, names) as code prefixes."""
+    from schemegen.lint.config import resolve_selectors
+
+    try:
+        return resolve_selectors(selectors, names)
+    except ValueError as error:
+        raise UsageError(f"{where}: {error}") from None
+
+
+def _config_where(conf: Config | None, key: str) -> str:
+    return f"{conf.path}:{conf.lines.get(key, 1)}: `{key}`" if conf else f"--{key}"
+
+
+def _lint(args: argparse.Namespace) -> int:
+    from schemegen.core.diagnostics import Diagnostic, Severity
+    from schemegen.lint import config, report
+    from schemegen.lint import run as lint
+    from schemegen.lint.rules import RULES, LintContext
+    from schemegen.registry import schemes
+
+    paths = args.paths or ["."]
+    try:
+        conf = _lint_config(args, paths)
+    except config.ConfigError as error:
+        raise UsageError(str(error)) from None
+    from_config = _merge(args, conf)
+    names = {rule.name: rule.code for rule in RULES}
+
+    def where(key: str) -> str:
+        return _config_where(conf if key in from_config else None, key)
+
+    select = None if args.select is None else _codes(args.select, names, where("select"))
+    ignore = _codes(args.ignore, names, where("ignore"))
+    per_file = tuple(
+        (glob, _codes(codes, names, _config_where(conf, "per-file-ignores")))
+        for glob, codes in (conf.per_file_ignores if conf else ())
+    )
+    _check_ios_limit(args.ios_query_limit)
+    app_scheme = None
+    if args.app_scheme is not None:
+        try:
+            app_scheme = schemes.parse_app_scheme(args.app_scheme).scheme
+        except schemes.AppSchemeError as error:
+            raise UsageError(str(error)) from None
+    reg = load_registry(args.registry)
+    context = LintContext(
+        registry=reg,
+        app_scheme=app_scheme,
+        criteria=_criteria(args),
+        target_sdk=args.target_sdk,
+        ios_query_limit=args.ios_query_limit,
+        require_queries=args.require_queries,
+    )
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError(f"--jobs {args.jobs}: give a number of processes, 1 or more")
+    base = Path(conf.path).absolute().parent if conf else Path.cwd()
+
+    def keep(d: Diagnostic) -> bool:
+        return config.is_selected(d.code, select, ignore) and not (
+            per_file and config.per_file_ignored(d.code, _relative(d.path, base), per_file)
+        )
+
+    result = lint.run(paths, context, jobs=args.jobs, keep=keep)
+    kept = result.diagnostics
+    rep = report.Report(
+        diagnostics=kept,
+        files=tuple(str(path) for path in result.files),
+        rules=RULES,
+        tool_version=__version__,
+        registry_version=reg.version,
+        root=str(Path.cwd()),
+    )
+    sys.stdout.write(report.FORMATS[args.format](rep))
+    print(report.summary(rep), file=sys.stderr)
+    failing = {Severity.ERROR, Severity.WARNING} if args.strict else {Severity.ERROR}
+    return Exit.FINDINGS if any(d.severity in failing for d in kept) else Exit.OK
+
+
+def _relative(path: str, base: Path) -> str:
+    """`path` relative to `base` with forward slashes (per-file-ignores globs see this)."""
+    return Path(os.path.relpath(Path(path).absolute(), base)).as_posix()
+
+
+def _add_rules(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("rules", help="list the lint rules, or explain one")
+    p.add_argument("rule", nargs="?", metavar="RULE", help="a code (SG203) or name to explain")
+    p.set_defaults(run=_rules)
+
+
+def _rules(args: argparse.Namespace) -> int:
+    from schemegen.lint.rules import RULES
+
+    if args.rule is None:
+        width = max(len(rule.name) for rule in RULES)
+        for rule in RULES:
+            print(f"{rule.code}  {rule.name:<{width}}  {rule.severity:<7}  {rule.summary}")
+        return Exit.OK
+    wanted = args.rule.strip()
+    for rule in RULES:
+        if wanted.upper() == rule.code or wanted == rule.name:
+            print(f"{rule.code} {rule.name} (default severity: {rule.severity})\n")
+            print(rule.doc)
+            return Exit.OK
+    raise UsageError(f"unknown rule `{wanted}`; `schemegen rules` lists them")
+
+
+# --- apply -------------------------------------------------------------------------------------
+
+HANDLER_LANGS = ("java", "kotlin", "swift", "objc")
+
+
+def _add_apply(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "apply",
+        help="patch an app's AndroidManifest.xml and Info.plist in place, idempotently",
+    )
+    p.add_argument("path", nargs="?", default=".", help="project root (default .)")
+    p.add_argument(
+        "--app-scheme",
+        required=True,
+        help="your app's return scheme: myshop, myshop:// or myshop://path?x=1",
+    )
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--diff", action="store_true", help="print a unified diff; change nothing")
+    mode.add_argument(
+        "--check",
+        action="store_true",
+        help="change nothing; exit 1 when anything would change (for CI)",
+    )
+    p.add_argument(
+        "--fix",
+        action="store_true",
+        help="also replace registry aliases by real values, remove duplicates and "
+        "`://` entries, and move payment schemes inside the iOS budget",
+    )
+    p.add_argument(
+        "--set-launch-mode",
+        action="store_true",
+        help='set android:launchMode="singleTask" on the return activity',
+    )
+    p.add_argument(
+        "--activity",
+        metavar="NAME",
+        help="activity hosting the WebView (default: the launcher activity)",
+    )
+    p.add_argument("--android-manifest", metavar="FILE", help="the AndroidManifest.xml to edit")
+    p.add_argument("--ios-plist", metavar="FILE", help="the Info.plist to edit")
+    p.add_argument(
+        "--handler",
+        choices=HANDLER_LANGS,
+        help="also write the generated WebView handler in this language",
+    )
+    p.add_argument(
+        "--handler-dir",
+        metavar="DIR",
+        help="where the handler goes (default: derived from the project)",
+    )
+    p.add_argument(
+        "--java-package",
+        metavar="NAME",
+        help="package of a Java/Kotlin handler (default: the manifest's package + .payment)",
+    )
+    p.add_argument("--class-prefix", default="", help="prefix for the handler's class names")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite handler files that lack our header or were edited by hand",
+    )
+    p.add_argument(
+        "--follow-symlinks",
+        action="store_true",
+        help="write through symlinked files to their targets (refused otherwise)",
+    )
+    _add_selection_options(p)
+    _add_ios_limit_option(p)
+    _add_registry_option(p)
+    _add_no_config_option(p)
+    p.set_defaults(run=_apply)
+
+
+def _apply(args: argparse.Namespace) -> int:
+    from schemegen.core.atomic import WriteError, write_all
+
+    root = Path(args.path)
+    plans, originals = _apply_plans(args, root)
+    for path, plan in plans.items():
+        for note in plan.notes:
+            _err(f"{_shown(path, root)}: notice: {note}")
+    pending = {path: plan for path, plan in plans.items() if plan.changed}
+    if not pending:
+        _err("nothing to change")
+        return Exit.OK
+    for path, plan in pending.items():
+        for change in plan.changes:
+            _err(f"{_shown(path, root)}: {change}")
+    if args.diff or args.check:
+        for path, plan in pending.items():
+            sys.stdout.write(_plan_diff(_shown(path, root), plan))
+        if args.check:
+            _err(f"{len(pending)} file(s) would change; run `schemegen apply` without --check")
+            return Exit.FINDINGS
+        return Exit.OK
+    try:
+        write_all(
+            {path: plan.new for path, plan in pending.items()},
+            expected={path: originals[path] for path in pending},
+            follow_symlinks=args.follow_symlinks,
+        )
+    except WriteError as error:
+        raise UsageError(f"{error}; nothing was changed") from None
+    _err(f"updated {len(pending)} file(s)")
+    return Exit.OK
+
+
+def _apply_plans(
+    args: argparse.Namespace, root: Path
+) -> tuple[dict[Path, Plan], dict[Path, bytes | None]]:
+    """Every file's plan (nothing written); any unreadable or unpatchable file stops all."""
+    from schemegen.apply import edit as patch
+    from schemegen.apply import project
+    from schemegen.registry import selection
+    from schemegen.registry.schemes import AppSchemeError, parse_app_scheme
+
+    _check_ios_limit(args.ios_query_limit)
+    try:
+        scheme = parse_app_scheme(args.app_scheme).scheme
+    except AppSchemeError as error:
+        raise UsageError(f"--app-scheme: {error}") from None
+    reg = load_registry(_overlay_paths(args, [args.path]))
+    owner = reg.scheme_owner.get(scheme)
+    if owner is not None:
+        raise UsageError(
+            f"--app-scheme `{scheme}` belongs to {owner.name_en} ({owner.id}); "
+            "use a scheme of your own app"
+        )
+    criteria = _criteria(args)
+    apps = selection.select(reg, criteria)
+    manifest_want = patch.manifest_want(
+        reg,
+        apps,
+        scheme,
+        activity=args.activity,
+        set_launch_mode=args.set_launch_mode,
+        fix=args.fix,
+    )
+    plist_want = patch.plist_want(reg, apps, scheme, limit=args.ios_query_limit, fix=args.fix)
+    try:
+        found = project.detect(root, args.android_manifest, args.ios_plist)
+    except project.ExpoJsConfig as error:
+        kept = selection.cap(plist_want.schemes, args.ios_query_limit).kept
+        sys.stdout.write(
+            project.expo_js_instructions(error.config, scheme, kept, manifest_want.packages)
+        )
+        raise UsageError(f"{error.config}: add the settings above by hand") from None
+    except project.DetectError as error:
+        raise UsageError(str(error)) from None
+    _err(found.describe())
+    originals: dict[Path, bytes | None] = {}
+    plans: dict[Path, Plan] = {}
+    steps: list[tuple[Path | None, Callable[[bytes], Plan]]] = [
+        (found.android, lambda data: patch.plan_manifest(data, manifest_want)),
+        (found.ios, lambda data: patch.plan_plist(data, plist_want)),
+        (found.expo, lambda data: project.plan_app_json(data, manifest_want, plist_want)),
+    ]
+    for path, planner in steps:
+        if path is None:
+            continue
+        data = _read_input(path)
+        originals[path] = data
+        try:
+            plans[path] = planner(data)
+        except patch.PatchError as error:
+            raise UsageError(f"{path}: {error}; nothing was changed") from None
+    if args.handler:
+        for path, (original, plan) in _handler_plans(args, reg, criteria, found).items():
+            originals[path], plans[path] = original, plan
+    return plans, originals
+
+
+def _shown(path: Path, root: Path) -> str:
+    shown = Path(os.path.relpath(path, root))
+    return str(path) if shown.parts[:1] == ("..",) else shown.as_posix()
+
+
+def _read_input(path: Path) -> bytes:
+    from schemegen.core.documents import MAX_BYTES
+
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except OSError as error:
+        raise UsageError(f"{path}: cannot read: {error.strerror or error}") from None
+    if len(data) > MAX_BYTES:
+        raise UsageError(
+            f"{path}: file is larger than {MAX_BYTES // 1_000_000} MB; nothing was changed"
+        )
+    return data
+
+
+def _plan_diff(name: str, plan: Plan) -> str:
+    import difflib
+
+    try:
+        old = plan.original.decode("utf-8-sig")
+        new = plan.new.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return f"Binary file {name} changes: {'; '.join(plan.changes)}\n"
+    lines = difflib.unified_diff(
+        old.splitlines(keepends=True),
+        new.splitlines(keepends=True),
+        fromfile=f"a/{name}",
+        tofile=f"b/{name}",
+    )
+    return "".join(
+        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
+    )
+
+
+def _handler_plans(
+    args: argparse.Namespace,
+    reg: Registry,
+    criteria: Criteria,
+    found: Project,
+) -> dict[Path, tuple[bytes | None, Plan]]:
+    import re
+
+    from schemegen.apply.edit import Plan
+    from schemegen.core.header import read_header
+    from schemegen.generate import render
+    from schemegen.generate import views as generate
+
+    android = args.handler in ("java", "kotlin")
+    base = found.android if android else found.ios
+    if base is None and args.handler_dir is None:
+        raise UsageError(
+            f"--handler {args.handler}: no {'Android' if android else 'iOS'} "
+            "project found; pass --handler-dir"
+        )
+    java_package = args.java_package
+    if java_package is None:
+        text = base.read_text(encoding="utf-8", errors="replace") if android and base else ""
+        declared = re.search(r"\bpackage\s*=\s*[\"']([\w.]+)[\"']", text)
+        java_package = f"{declared.group(1)}.payment" if declared else "com.example.payment"
+    options = generate.Options(
+        app_scheme=args.app_scheme,
+        java_package=java_package,
+        class_prefix=args.class_prefix,
+        pg=args.pg,
+        ios_query_limit=args.ios_query_limit,
+        platforms=("android" if android else "ios",),
+        langs=(args.handler,),
+    )
+    try:
+        result = generate.generate(reg, criteria, options)
+    except generate.GenerateError as error:
+        raise UsageError(str(error)) from None
+    if args.handler_dir is not None:
+        directory = Path(args.handler_dir)
+    elif android:
+        assert base is not None
+        kotlin = args.handler == "kotlin" and (base.parent / "kotlin").is_dir()
+        source = "kotlin" if kotlin else "java"
+        directory = base.parent / source / Path(*java_package.split("."))
+    else:
+        assert base is not None
+        directory = base.parent
+    plans: dict[Path, tuple[bytes | None, Plan]] = {}
+    for target in generate.selected_targets(options):
+        if target.lang != args.handler:
+            continue
+        path = directory / Path(render.target_path(target, args.class_prefix)).name
+        new = result.by_key[target.key].encode("utf-8")
+        original = _read_input(path) if path.exists() else None
+        if original is not None and original != new and not args.force:
+            header = read_header(original.decode("utf-8", errors="replace"))
+            if header is None:
+                raise UsageError(
+                    f"{path}: exists without a schemegen header; not overwritten (use --force)"
+                )
+            if header.edited:
+                raise UsageError(
+                    f"{path}: edited by hand since it was generated; not overwritten (use --force)"
+                )
+        change = f"{'wrote' if original is None else 'updated'} the generated handler"
+        plans[path] = (original, Plan(original or b"", new, (change,) if original != new else ()))
+    return plans
+
+
+# --- registry ----------------------------------------------------------------------------------
+
+
+def _add_registry(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from schemegen.registry.tools import EXPORTS
+
+    p = sub.add_parser(
+        "registry", help="check, diff, show and export the registry; scan manifests for new values"
+    )
+    rsub = p.add_subparsers(dest="registry_command", metavar="SUBCOMMAND")
+    p.set_defaults(run=lambda args: _missing_subcommand(p))
+
+    c = rsub.add_parser("check", help="validate schemes.yaml and overlays (near misses for review)")
+    c.add_argument("files", nargs="*", metavar="FILE", help="overlay files to validate with it")
+    c.add_argument(
+        "--base",
+        metavar="FILE",
+        help="registry file to check instead of the installed schemes.yaml",
+    )
+    c.add_argument("--strict", action="store_true", help="review notes fail too (exit 1)")
+    _add_registry_option(c)
+    _add_no_config_option(c)
+    c.set_defaults(run=_registry_check)
+
+    d = rsub.add_parser("diff", help="what changed between two registry versions (for a PR)")
+    d.add_argument(
+        "old",
+        metavar="OLD",
+        help="a file, or a git revision (HEAD~1 = schemes.yaml at that revision)",
+    )
+    d.add_argument(
+        "new",
+        nargs="?",
+        metavar="NEW",
+        help="a file or git revision (default: the working schemes.yaml)",
+    )
+    d.add_argument(
+        "--file",
+        default="schemes.yaml",
+        help="the registry's path in the repository, for revisions (default schemes.yaml)",
+    )
+    d.add_argument("--format", choices=("text", "json"), default="text")
+    _add_ios_limit_option(d)
+    d.set_defaults(run=_registry_diff)
+
+    s = rsub.add_parser("show", help="a table of apps, apps in detail, or the effective registry")
+    s.add_argument("ids", nargs="*", metavar="ID", help="apps to show in detail")
+    s.add_argument(
+        "--effective",
+        action="store_true",
+        help="print the effective registry after overlays as YAML",
+    )
+    _add_registry_option(s)
+    _add_no_config_option(s)
+    s.set_defaults(run=_registry_show)
+
+    e = rsub.add_parser("export", help="all apps as markdown (docs/registry.md), json or csv")
+    e.add_argument("--format", choices=tuple(EXPORTS), default="markdown")
+    _add_registry_option(e)
+    _add_no_config_option(e)
+    e.set_defaults(run=_registry_export)
+
+    n = rsub.add_parser(
+        "scan", help="list schemes and packages in manifests/plists the registry does not know"
+    )
+    n.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="AndroidManifest.xml / Info.plist files or directories to search",
+    )
+    n.add_argument("--format", choices=("text", "json"), default="text")
+    _add_registry_option(n)
+    _add_no_config_option(n)
+    n.set_defaults(run=_registry_scan)
+
+
+def _missing_subcommand(parser: argparse.ArgumentParser) -> int:
+    parser.print_help(sys.stderr)
+    return Exit.ERROR
+
+
+def _add_no_config_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--no-config",
+        action="store_true",
+        help="ignore the `registry:` overlays named in a found .schemegen.yaml",
+    )
+
+
+def _overlay_paths(args: argparse.Namespace, paths: Sequence[str] = ()) -> list[str]:
+    """Overlays from a found .schemegen.yaml (unless --no-config), then from the command line."""
+    from schemegen.lint import config
+
+    found: list[str] = []
+    if not getattr(args, "no_config", True):
+        try:
+            where = config.find(paths)
+            conf = config.read(where) if where is not None else None
+        except config.ConfigError as error:
+            raise UsageError(str(error)) from None
+        found = list(conf.registry or ()) if conf is not None else []
+    return [*found, *args.registry]
+
+
+def _read_text(name: str, what: str) -> str:
+    try:
+        return Path(name).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"{name}: cannot read {what}: {error}") from None
+
+
+def _registry_check(args: argparse.Namespace) -> int:
+    from schemegen.registry import model as registry
+    from schemegen.registry import tools as registry_tools
+    from schemegen.registry.tools import Finding, Severity
+
+    names = [*_overlay_paths(args), *args.files]
+    texts = [(name, _read_text(name, "registry overlay")) for name in names]
+    base_text = (args.base, _read_text(args.base, "registry")) if args.base else None
+    docs, unparsed = [], []
+    for origin, text in ([base_text] if base_text else []) + texts:
+        try:
+            docs.append(registry.parse_yaml(text, origin))
+        except registry.RegistryError as error:
+            unparsed += [
+                Finding(p.path, p.line, p.field, Severity.ERROR, p.message) for p in error.problems
+            ]
+    if base_text is None:
+        docs.insert(0, registry.load_shipped())
+    if unparsed:
+        result = registry_tools.CheckResult(None, tuple(unparsed))
+    else:
+        result = registry_tools.check(docs[0], docs[1:])
+    for finding in result.findings:
+        print(finding)
+    failing = result.findings if args.strict else result.errors
+    what = f"{docs[0].origin if docs else args.base}" + (
+        f" + {len(names)} overlay(s)" if names else ""
+    )
+    counts = f"{len(result.errors)} error(s), {len(result.reviews)} review note(s)"
+    if failing:
+        _err(f"{what}: {counts}")
+        return Exit.FINDINGS
+    assert result.registry is not None
+    _err(
+        f"{what}: registry {result.registry.version} is valid ({len(result.registry.apps)} "
+        f"apps); {counts}"
+    )
+    return Exit.OK
+
+
+def _git(args: Sequence[str], cwd: str | None = None) -> str:
+    import subprocess
+
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise UsageError(f"cannot run git: {error}") from None
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise UsageError(f"git {' '.join(args)}: {message[0] if message else 'failed'}")
+    return done.stdout.decode("utf-8")
+
+
+def _git_top() -> str | None:
+    try:
+        return _git(["rev-parse", "--show-toplevel"]).strip()
+    except UsageError:
+        return None
+
+
+def _registry_source(spec: str | None, file: str) -> tuple[str, str]:
+    """(label, text) for a diff side: a file, a git revision, or (None) the working file."""
+    from schemegen.registry import model as registry
+
+    if spec is None:
+        top = _git_top()
+        for candidate in ([Path(top) / file] if top else []) + [Path(file)]:
+            if candidate.is_file():
+                return str(candidate), _read_text(str(candidate), "registry")
+        return "installed schemes.yaml", registry.read_text_resource(registry.SHIPPED)
+    if Path(spec).is_file():
+        return spec, _read_text(spec, "registry")
+    if spec.startswith("-"):
+        raise UsageError(f"`{spec}` is neither a file nor a git revision")
+    top = _git_top()
+    if top is None:
+        raise UsageError(f"`{spec}` is not a file, and this is not a git repository")
+    target = spec if ":" in spec else f"{spec}:{file}"
+    return target, _git(["show", target], cwd=top)
+
+
+def _registry_diff(args: argparse.Namespace) -> int:
+    from schemegen.registry import model as registry
+    from schemegen.registry import tools as registry_tools
+
+    _check_ios_limit(args.ios_query_limit)
+    old_label, old_text = _registry_source(args.old, args.file)
+    new_label, new_text = _registry_source(args.new, args.file)
+    old = registry.parse_yaml(old_text, old_label)
+    new = registry.parse_yaml(new_text, new_label)
+    result = registry_tools.diff(old, new, old_label, new_label, args.ios_query_limit)
+    if args.format == "json":
+        sys.stdout.write(registry_tools.diff_json(result))
+    else:
+        sys.stdout.write(registry_tools.diff_text(result))
+    return Exit.OK
+
+
+def _registry_show(args: argparse.Namespace) -> int:
+    from schemegen.registry import tools as registry_tools
+    from schemegen.registry.schemes import near_misses
+
+    reg = load_registry(_overlay_paths(args))
+    if args.effective:
+        if args.ids:
+            raise UsageError("--effective prints the whole registry; give no ids")
+        sys.stdout.write(registry_tools.effective_yaml(reg))
+        return Exit.OK
+    if not args.ids:
+        sys.stdout.write(registry_tools.show_table(reg.apps))
+        return Exit.OK
+    for app_id in args.ids:
+        if app_id not in reg.by_id:
+            hint = near_misses(app_id, reg.by_id)
+            raise UsageError(
+                f"unknown app id `{app_id}`"
+                + (f"; did you mean {', '.join(hint)}?" if hint else "")
+            )
+    sys.stdout.write("\n".join(registry_tools.show_detail(reg.by_id[i], reg) for i in args.ids))
+    return Exit.OK
+
+
+def _registry_export(args: argparse.Namespace) -> int:
+    from schemegen.registry.tools import EXPORTS
+
+    sys.stdout.write(EXPORTS[args.format](load_registry(_overlay_paths(args))))
+    return Exit.OK
+
+
+def _scan_files(paths: Sequence[str]) -> list[str]:
+    """The manifests and plists under `paths`, found exactly as `lint` finds them."""
+    from schemegen.lint.run import discover
+
+    found, missing = discover(paths)
+    if missing:
+        raise UsageError(f"{missing[0].path}: no such file or directory")
+    return found
+
+
+def _registry_scan(args: argparse.Namespace) -> int:
+    from schemegen.core import documents
+    from schemegen.registry import tools as registry_tools
+
+    reg = load_registry(_overlay_paths(args, args.paths))
+    files = _scan_files(args.paths)
+    occurrences: list[registry_tools.Occurrence] = []
+    unreadable = []
+    for path in files:
+        try:
+            occurrences += registry_tools.read_occurrences(documents.read_document(path))
+        except registry_tools.ScanError as error:
+            unreadable.append(str(error))
+            _err(f"warning: {error}")
+    result = registry_tools.scan(reg, occurrences, [str(f) for f in files], unreadable)
+    if args.format == "json":
+        sys.stdout.write(registry_tools.scan_json(result, reg))
+    else:
+        sys.stdout.write(registry_tools.scan_text(result, reg))
+    _err(
+        f"scanned {len(files)} file(s): {len(result.unknown)} unknown value(s), "
+        f"{len(result.aliases)} alias(es), {len(result.non_payment)} reviewed non-payment, "
+        f"{result.known} known"
+    )
+    return Exit.OK
+
+
+# --- main --------------------------------------------------------------------------------------
+
+ADDERS: dict[str, Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = {
+    "generate": _add_generate,
+    "list": _add_list,
+    "lint": _add_lint,
+    "rules": _add_rules,
+    "apply": _add_apply,
+    "registry": _add_registry,
+}
+
+
+def _version() -> str:
+    from schemegen.registry import model as registry
+
+    try:
+        from schemegen.registry.cache import parse_cached
+
+        data = registry.load_shipped(parse_cached).data
+        return f"schemegen {__version__} (registry {data['version']}, updated {data['updated']})"
+    except registry.RegistryError:
+        return f"schemegen {__version__} (registry unreadable)"
+
+
+def build_parser(commands: Collection[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser, with every subcommand or only those in `commands`.
+
+    Option tables import the modules that hold their choices (generate pulls in render,
+    registry pulls in registry_tools): building only the subcommand being run keeps those
+    imports off the start-up path of `lint`.
+    """
+    parser = argparse.ArgumentParser(
+        prog="schemegen",
+        description="Registry, generator and linter for Korean payment-app URL schemes.",
+    )
+    parser.add_argument("--version", action="store_true", help="print tool and registry version")
+    if commands is not None and not commands:
+        return parser
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, add in ADDERS.items():
+        if commands is None or name in commands:
+            add(sub)
+    return parser
+
+
+def _needed_commands(argv: Sequence[str]) -> tuple[str, ...] | None:
+    """The subcommands `argv` can reach: its command, none for a bare --version, else all."""
+    for index, arg in enumerate(argv):
+        if arg in ("-h", "--help", "--"):
+            return None
+        if not arg.startswith("-"):
+            return (arg,) if arg in ADDERS else None
+        if arg != "--version" or index:
+            return None
+    return () if argv else None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(_needed_commands(argv))
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return Exit.OK if exit_.code in (0, None) else Exit.ERROR
+    if args.version:
+        print(_version())
+        return Exit.OK
+    if not hasattr(args, "run"):
+        parser.print_help(sys.stderr)
+        return Exit.ERROR
+    from schemegen.registry.model import RegistryError
+    from schemegen.registry.selection import SelectionError
+
+    try:
+        return int(args.run(args))
+    except UsageError as error:
+        _err(str(error))
+    except RegistryError as error:
+        for problem in error.problems:
+            _err(str(problem))
+    except SelectionError as error:
+        _err(str(error))
+    except KeyboardInterrupt:
+        _err("interrupted")
+    except Exception as error:
+        if os.environ.get("SCHEMEGEN_DEBUG"):
+            raise
+        _err(f"internal error: {type(error).__name__}: {error} (set SCHEMEGEN_DEBUG=1 for details)")
+    return Exit.ERROR

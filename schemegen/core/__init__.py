@@ -1,0 +1,1 @@
+"""What every stage shares: hardened readers, diagnostics, headers, the atomic writer."""

@@ -1,0 +1,596 @@
+"""Hardened parsing of AndroidManifest.xml and Info.plist (XML or binary), keeping lines."""
+
+# Thousands of files per run: pathlib objects would cost more than the I/O they wrap.
+# ruff: noqa: PTH116, PTH118, PTH120, PTH123
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import plistlib
+import re
+import stat
+import struct
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from functools import cached_property, lru_cache
+from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
+
+from schemegen.core.header import HEADER_MARKER, HeaderInfo, read_header
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+MAX_BYTES = 10_000_000
+MAX_DEPTH = 200  # libxml2 stops XML at 256 levels; binary plists get a similar bound
+ANDROID_NS = "http://schemas.android.com/apk/res/android"
+TOOLS_NS = "http://schemas.android.com/tools"
+APPLE_PLIST_DTDS = frozenset(
+    {
+        "http://www.apple.com/DTDs/PropertyList-1.0.dtd",
+        "https://www.apple.com/DTDs/PropertyList-1.0.dtd",
+        "file://localhost/System/Library/DTDs/PropertyList.dtd",
+    }
+)
+ACTION_MAIN = "android.intent.action.MAIN"
+CATEGORY_LAUNCHER = "android.intent.category.LAUNCHER"
+COMPONENTS = ("activity", "activity-alias", "service", "receiver", "provider")
+
+
+class ProblemKind(StrEnum):
+    """Why a file could not be turned into a document; each kind has an input rule."""
+
+    UNREADABLE = "unreadable"
+    TOO_LARGE = "too-large"
+    XML_SYNTAX = "xml-syntax"
+    UNSAFE_XML = "unsafe-xml"
+    WRONG_ROOT = "wrong-root"
+    BAD_PLIST = "bad-plist"
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: ProblemKind
+    line: int | None
+    message: str
+
+
+# --- Android -----------------------------------------------------------------------------------
+
+
+# Elements and plist values are named tuples rather than frozen dataclasses: lint builds one
+# for every element of thousands of files, and a tuple costs a third as much to build.
+class Node(NamedTuple):
+    """An XML element: tag, attributes with `android:`/`tools:` prefixes, line, child elements."""
+
+    tag: str
+    attrs: Mapping[str, str]
+    line: int
+    children: tuple[Node, ...] = ()
+
+    def get(self, name: str) -> str | None:
+        return self.attrs.get(name)
+
+    def all(self, tag: str) -> tuple[Node, ...]:
+        return tuple([child for child in self.children if child.tag == tag])
+
+    def first(self, tag: str) -> Node | None:
+        return next((child for child in self.children if child.tag == tag), None)
+
+    def walk(self) -> Iterator[Node]:
+        """This node and every element below it, in document order."""
+        pending = [self]  # a stack rather than nested generators, which cost per level
+        while pending:
+            node = pending.pop()
+            yield node
+            pending += reversed(node.children)
+
+
+@dataclass(frozen=True)
+class Manifest:
+    path: str
+    root: Node
+    header: HeaderInfo | None = None
+    header_line: int | None = None
+    strings: Mapping[str, str] = field(default_factory=dict)
+
+    # Rules ask these questions many times per file: each is answered once (cached_property
+    # writes to the instance dict, which a frozen dataclass allows).
+    @cached_property
+    def application(self) -> Node | None:
+        return self.root.first("application")
+
+    @cached_property
+    def components(self) -> tuple[Node, ...]:
+        app = self.application
+        return () if app is None else tuple(c for c in app.children if c.tag in COMPONENTS)
+
+    @cached_property
+    def is_library(self) -> bool:
+        """A library (AAR) manifest has no launcher activity, and often no `<application>`."""
+        return not any(is_launcher(f) for c in self.components for f in c.all("intent-filter"))
+
+    @cached_property
+    def queries(self) -> tuple[Node, ...]:
+        """Every `<queries>` element, wherever it sits, in document order."""
+        return tuple(n for n in self.root.walk() if n.tag == "queries")
+
+    @property
+    def target_sdk(self) -> int | None:
+        uses_sdk = self.root.first("uses-sdk")
+        value = uses_sdk.get("android:targetSdkVersion") if uses_sdk is not None else None
+        return int(value) if value is not None and value.isdigit() else None
+
+    def resolve(self, value: str) -> str | None:
+        """`value` with an `@string/` reference resolved; None when it stays unresolved."""
+        if value.startswith("@string/"):
+            return self.strings.get(value.removeprefix("@string/"))
+        return None if is_build_reference(value) else value
+
+
+def filter_actions(intent_filter: Node) -> tuple[str, ...]:
+    return tuple(a.get("android:name") or "" for a in intent_filter.all("action"))
+
+
+def filter_categories(intent_filter: Node) -> tuple[str, ...]:
+    return tuple(c.get("android:name") or "" for c in intent_filter.all("category"))
+
+
+def is_launcher(intent_filter: Node) -> bool:
+    return ACTION_MAIN in filter_actions(intent_filter) and CATEGORY_LAUNCHER in filter_categories(
+        intent_filter
+    )
+
+
+_BUILD_REFERENCE = re.compile(r"\$\{[^}]*\}|\$\([^)]*\)|^@[a-z]+/|^\?[a-z]")
+
+
+@lru_cache(maxsize=4096)  # the same values recur across a monorepo's files
+def is_build_reference(value: str) -> bool:
+    """`@string/x`, `${applicationId}`, `$(PRODUCT_BUNDLE_IDENTIFIER)`: filled in at build time."""
+    return _BUILD_REFERENCE.search(value) is not None
+
+
+# --- plists ------------------------------------------------------------------------------------
+
+
+class PScalar(NamedTuple):  # a named tuple, as Node is
+    """A string, number, boolean, date or data value; `kind` is its XML plist tag."""
+
+    value: str | int | float | bool | bytes | dt.datetime
+    kind: str
+    line: int | None
+
+
+class PArray(NamedTuple):
+    items: tuple[PValue, ...]
+    line: int | None
+
+
+class PEntry(NamedTuple):
+    key: str
+    line: int | None
+    value: PValue
+
+
+@dataclass(frozen=True)
+class PDict:
+    """Entries in source order, repeats included (the last one wins, as in CoreFoundation)."""
+
+    entries: tuple[PEntry, ...]
+    line: int | None
+
+    def get(self, key: str) -> PEntry | None:
+        return self._last.get(key)
+
+    @cached_property
+    def _last(self) -> dict[str, PEntry]:
+        return {e.key: e for e in self.entries}  # later entries overwrite earlier ones
+
+
+PValue = PScalar | PArray | PDict
+
+
+@dataclass(frozen=True)
+class Plist:
+    path: str
+    root: PDict
+    binary: bool = False
+    header: HeaderInfo | None = None
+    header_line: int | None = None
+
+    @cached_property
+    def is_app(self) -> bool:
+        """False for frameworks, bundles and other non-app Info.plists."""
+        entry = self.root.get("CFBundlePackageType")
+        if entry is None or not isinstance(entry.value, PScalar):
+            return True
+        value = str(entry.value.value)
+        return value == "APPL" or is_build_reference(value)
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    path: str
+    problem: Problem
+
+
+Document = Manifest | Plist | Unreadable
+
+
+# --- parsing -----------------------------------------------------------------------------------
+
+
+class _Refused(Exception):
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def parse(data: bytes, path: str) -> Document:
+    """Turn the bytes of a manifest or plist into a document, or say why it cannot be read."""
+    try:
+        if len(data) > MAX_BYTES:
+            raise _Refused(
+                Problem(
+                    ProblemKind.TOO_LARGE, None, f"file is larger than {MAX_BYTES // 1_000_000} MB"
+                )
+            )
+        if data.startswith(b"bplist"):
+            return Plist(path, _binary_plist(data), binary=True)
+        root = _parse_xml(data)
+        header, header_line = None, None
+        if _mentions(data[:4000], HEADER_MARKER):
+            text = _prescan_text(data[:4000])
+            header = read_header(text)
+            header_line = _line_of(text, text.find(HEADER_MARKER)) if header else None
+        tag = _local(root)
+        if tag == "manifest":
+            return Manifest(path, _node(root), header, header_line)
+        if tag == "plist":
+            return Plist(path, _xml_plist(root), header=header, header_line=header_line)
+        raise _Refused(
+            Problem(
+                ProblemKind.WRONG_ROOT,
+                _line(root),
+                f"root element is `<{tag}>`, neither `<manifest>` (AndroidManifest.xml) nor "
+                "`<plist>` (Info.plist)",
+            )
+        )
+    except _Refused as refused:
+        return Unreadable(path, refused.problem)
+
+
+def parse_strings(data: bytes) -> dict[str, str]:
+    """`<string name="x">value</string>` entries of res/values/strings.xml; {} when unusable."""
+    try:
+        root = _parse_xml(data)
+    except _Refused:
+        return {}
+    return {
+        name: "".join(str(t) for t in child.itertext()).strip()
+        for child in root
+        if _local(child) == "string" and (name := child.get("name")) is not None
+    }
+
+
+def read_document(path: str | os.PathLike[str], display: str | None = None) -> Document:
+    """Read and parse one file (and `res/values/strings.xml` next to a manifest)."""
+    # Plain `os` calls: lint reads thousands of files and pathlib objects cost more than the read.
+    name = os.fspath(path)
+    shown = display if display is not None else name
+    try:
+        with open(name, "rb") as handle:
+            data = _read_bounded(handle)
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        return Unreadable(shown, Problem(ProblemKind.UNREADABLE, None, f"cannot read: {reason}"))
+    document = parse(data, shown)
+    if isinstance(document, Manifest):
+        strings = os.path.join(os.path.dirname(name), "res", "values", "strings.xml")
+        try:
+            info = os.stat(strings)
+            if stat.S_ISREG(info.st_mode) and info.st_size <= MAX_BYTES:
+                with open(strings, "rb") as handle:
+                    document = replace(document, strings=parse_strings(handle.read()))
+        except OSError:
+            pass
+    return document
+
+
+def _read_bounded(handle: BinaryIO) -> bytes:
+    """Up to MAX_BYTES + 1 bytes of `handle` (one more than allowed shows a file is too large)."""
+    # read(n) allocates n bytes before reading: asking for the 10 MB limit costs more than
+    # reading a small manifest, so ask for the size the file has (pipes report 0).
+    size = os.fstat(handle.fileno()).st_size
+    data = handle.read(min(size, MAX_BYTES) + 1)
+    if size < len(data) <= MAX_BYTES:  # the file grew, or its size is unknown
+        data += handle.read(MAX_BYTES + 1 - len(data))
+    return data
+
+
+_DOCTYPE = re.compile(
+    r"<!DOCTYPE\s+(?P<name>[^\s\[>]+)\s*"
+    r"(?:(?:PUBLIC\s+(?P<q1>[\"'])(?P<public>.*?)(?P=q1)\s+|SYSTEM\s+)"
+    r"(?P<q2>[\"'])(?P<system>.*?)(?P=q2)\s*)?(?P<end>[\[>])",
+    re.S,
+)
+
+
+def _prescan_text(data: bytes) -> str:
+    """The bytes as text for scanning: UTF-16/32 decoded, anything else byte for byte."""
+    codec = _wide_codec(data)
+    return data.decode("latin-1") if codec is None else data.decode(codec, errors="replace")
+
+
+def _wide_codec(data: bytes) -> str | None:
+    """The codec of UTF-16/32 text; None when the bytes are scanned as they are."""
+    if data[:1] == b"<" and data[1:2] != b"\x00":
+        return None  # the usual `<?xml` or `<manifest`: no BOM, not UTF-16
+    for bom, codec in (
+        (b"\xff\xfe\x00\x00", "utf-32"),
+        (b"\x00\x00\xfe\xff", "utf-32"),
+        (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"),
+    ):
+        if data.startswith(bom):
+            return codec
+    if data[:2] in (b"<\x00", b"\x00<"):
+        return "utf-16-le" if data[0] == 0x3C else "utf-16-be"
+    return None
+
+
+def _mentions(data: bytes, ascii_text: str) -> bool:
+    """Whether the scan text of `data` may contain `ascii_text` (no decoding when surely not)."""
+    return _wide_codec(data) is not None or ascii_text.encode() in data
+
+
+def _line_of(text: str, index: int) -> int:
+    return text.count("\n", 0, index) + 1
+
+
+def unsafe_xml(data: bytes) -> str | None:
+    """Why `data` is refused before parsing (entities, internal subsets, external DTDs)."""
+    try:
+        _refuse_dtd_tricks(data)
+    except _Refused as refused:
+        return refused.problem.message
+    return None
+
+
+def _refuse_dtd_tricks(data: bytes) -> None:
+    """Refuse entity declarations, internal subsets and external DTDs before parsing."""
+    if not (_mentions(data, "<!ENTITY") or _mentions(data, "<!DOCTYPE")):
+        return  # most manifests have no DTD: no need to decode and search them
+    text = _prescan_text(data)
+    entity = text.find("<!ENTITY")
+    if entity >= 0:
+        raise _Refused(
+            Problem(
+                ProblemKind.UNSAFE_XML,
+                _line_of(text, entity),
+                "entity declarations are refused (they are never expanded): remove the DTD",
+            )
+        )
+    match = _DOCTYPE.search(text)
+    if match is None:
+        return
+    line = _line_of(text, match.start())
+    if match["end"] == "[":
+        raise _Refused(
+            Problem(
+                ProblemKind.UNSAFE_XML,
+                line,
+                "a DOCTYPE with an internal subset is refused: remove it",
+            )
+        )
+    system = match["system"]
+    if system is not None and not (match["name"] == "plist" and system in APPLE_PLIST_DTDS):
+        raise _Refused(
+            Problem(
+                ProblemKind.UNSAFE_XML,
+                line,
+                f"external DTD `{system}` is refused (it is never loaded): remove the DOCTYPE",
+            )
+        )
+
+
+def _parse_xml(data: bytes) -> etree._Element:
+    from lxml import etree
+
+    _refuse_dtd_tricks(data)
+    parser = etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        dtd_validation=False,
+        remove_blank_text=False,
+    )
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as error:
+        line = error.lineno if error.lineno and error.lineno > 0 else None
+        raise _Refused(
+            Problem(ProblemKind.XML_SYNTAX, line, f"XML syntax error: {error.msg}")
+        ) from None
+    except (etree.LxmlError, ValueError) as error:
+        raise _Refused(
+            Problem(ProblemKind.XML_SYNTAX, None, f"cannot parse XML: {error}")
+        ) from None
+    if root is None:
+        raise _Refused(Problem(ProblemKind.XML_SYNTAX, None, "XML syntax error: no root element"))
+    for node in root.iter(etree.Entity):
+        raise _Refused(
+            Problem(
+                ProblemKind.UNSAFE_XML,
+                _line(node),
+                "entity references are refused (they are never expanded)",
+            )
+        )
+    return root
+
+
+def _line(element: etree._Element) -> int | None:
+    line = element.sourceline
+    return line if isinstance(line, int) else None
+
+
+def _local(element: etree._Element) -> str:
+    tag = element.tag
+    return _local_name(tag) if isinstance(tag, str) else ""
+
+
+def _local_name(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1] if tag.startswith("{") else tag
+
+
+_PREFIXES = {ANDROID_NS: "android:", TOOLS_NS: "tools:"}
+
+
+# Manifests repeat a handful of attribute names thousands of times; bounded, as names are input.
+@lru_cache(maxsize=4096)
+def _attr_name(name: str) -> str:
+    if name.startswith("{"):
+        namespace, _, local = name[1:].partition("}")
+        return _PREFIXES.get(namespace, f"{{{namespace}}}") + local
+    return name
+
+
+def _node(element: etree._Element) -> Node:
+    # The hottest loop of lint: one call per element of every manifest, so kept lean.
+    line: int | None = element.sourceline  # type: ignore[assignment] # int or None at run time
+    return Node(
+        _local_name(element.tag),
+        {_attr_name(k): v for k, v in element.items()},  # type: ignore[misc] # str in Python 3
+        line or 0,
+        tuple([_node(child) for child in element if isinstance(child.tag, str)]),
+    )
+
+
+def _bad(element: etree._Element | None, message: str) -> _Refused:
+    line = _line(element) if element is not None else None
+    return _Refused(Problem(ProblemKind.BAD_PLIST, line, message))
+
+
+def _xml_plist(root: etree._Element) -> PDict:
+    children = [c for c in root if isinstance(c.tag, str)]
+    if len(children) != 1:
+        raise _bad(root, f"`<plist>` must hold exactly one value, not {len(children)}")
+    value = _xml_value(children[0])
+    if not isinstance(value, PDict):
+        raise _Refused(
+            Problem(
+                ProblemKind.WRONG_ROOT,
+                value.line,
+                "the top-level value of an Info.plist must be a `<dict>`",
+            )
+        )
+    return value
+
+
+def _xml_value(element: etree._Element) -> PValue:
+    # One call per element of every XML plist, so kept lean: the common `<string>` leaf first.
+    tag = _local_name(element.tag)
+    line: int | None = element.sourceline  # type: ignore[assignment] # int or None at run time
+    if tag == "string" and len(element) == 0:
+        return PScalar(element.text or "", tag, line)
+    children = [c for c in element if isinstance(c.tag, str)]
+    if tag == "dict":
+        entries = []
+        for index in range(0, len(children), 2):
+            key = children[index]
+            if key.tag != "key" and _local(key) != "key":
+                raise _bad(key, f"expected `<key>` in `<dict>`, found `<{_local(key)}>`")
+            if index + 1 >= len(children):
+                raise _bad(key, f"key `{key.text or ''}` has no value")
+            entries.append(PEntry(key.text or "", _line(key), _xml_value(children[index + 1])))
+        return PDict(tuple(entries), line)
+    if tag == "array":
+        return PArray(tuple([_xml_value(child) for child in children]), line)
+    if children:
+        raise _bad(element, f"`<{tag}>` cannot contain elements")
+    text = (element.text or "").strip()
+    if tag not in _SCALARS:
+        raise _bad(element, f"`<{tag}>` is not a plist value")
+    try:
+        return PScalar(_SCALARS[tag](element.text or ""), tag, _line(element))
+    except (ValueError, TypeError) as error:
+        raise _bad(element, f"invalid `<{tag}>` value `{text[:40]}`: {error}") from None
+
+
+def _integer(text: str) -> int:
+    text = text.strip()
+    return int(text, 16) if text.lower().startswith(("0x", "-0x")) else int(text)
+
+
+def _data(text: str) -> bytes:
+    import base64
+
+    return base64.b64decode("".join(text.split()), validate=True)
+
+
+_SCALARS: dict[str, Callable[[str], str | int | float | bool | bytes | dt.datetime]] = {
+    "string": str,
+    "integer": _integer,
+    "real": lambda text: float(text.strip()),
+    "true": lambda _: True,
+    "false": lambda _: False,
+    "date": lambda text: dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00")),
+    "data": _data,
+}
+
+
+def _binary_plist(data: bytes) -> PDict:
+    try:
+        loaded = plistlib.loads(data, fmt=plistlib.FMT_BINARY)
+        value = _from_python(loaded)
+    except (
+        plistlib.InvalidFileException,
+        ValueError,
+        OverflowError,
+        RecursionError,
+        struct.error,
+        IndexError,
+        KeyError,
+        TypeError,
+        AttributeError,
+        MemoryError,
+        UnicodeDecodeError,
+        EOFError,
+    ) as error:
+        detail = str(error) or type(error).__name__
+        raise _Refused(
+            Problem(ProblemKind.BAD_PLIST, None, f"invalid or truncated binary plist: {detail}")
+        ) from None
+    if not isinstance(value, PDict):
+        raise _Refused(
+            Problem(
+                ProblemKind.WRONG_ROOT,
+                None,
+                "the top-level value of an Info.plist must be a dictionary",
+            )
+        )
+    return value
+
+
+_KINDS = {int: "integer", float: "real", str: "string", bytes: "data", dt.datetime: "date"}
+
+
+def _from_python(value: Any, depth: int = 0) -> PValue:
+    if depth > MAX_DEPTH:
+        raise ValueError(f"values nested deeper than {MAX_DEPTH} levels")
+    if isinstance(value, dict):
+        return PDict(
+            tuple(PEntry(str(k), None, _from_python(v, depth + 1)) for k, v in value.items()), None
+        )
+    if isinstance(value, list | tuple):
+        return PArray(tuple(_from_python(v, depth + 1) for v in value), None)
+    if isinstance(value, bool):
+        return PScalar(value, "true" if value else "false", None)
+    if isinstance(value, int | float | str | bytes | dt.datetime):
+        return PScalar(value, _KINDS[type(value)], None)
+    if isinstance(value, plistlib.UID):
+        return PScalar(value.data, "integer", None)
+    raise TypeError(f"unsupported plist value {type(value).__name__}")

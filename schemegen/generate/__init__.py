@@ -1,0 +1,1 @@
+"""Generation: view models, the target table, templates and escaping."""

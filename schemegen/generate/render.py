@@ -1,0 +1,147 @@
+"""Generation: the table of targets, the Jinja environment, view models and file headers."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+from schemegen.core.header import header_lines
+from schemegen.generate import escape
+
+if TYPE_CHECKING:
+    import jinja2
+
+
+@dataclass(frozen=True)
+class Target:
+    """One generated file: where it goes, which template makes it, how it comments."""
+
+    key: str
+    path: str
+    template: str
+    platform: str
+    lang: str
+    comment: str
+
+
+# `{prefix}` in a path is replaced by --class-prefix.
+TARGETS: tuple[Target, ...] = (
+    Target(
+        "manifest",
+        "android/AndroidManifest.fragment.xml",
+        "android/manifest.xml.jinja",
+        "android",
+        "xml",
+        "xml",
+    ),
+    Target(
+        "java",
+        "android/{prefix}PaymentWebViewClient.java",
+        "android/handler.java.jinja",
+        "android",
+        "java",
+        "slash",
+    ),
+    Target(
+        "kotlin",
+        "android/{prefix}PaymentWebViewClient.kt",
+        "android/handler.kt.jinja",
+        "android",
+        "kotlin",
+        "slash",
+    ),
+    Target("plist", "ios/Info.plist.fragment.xml", "ios/plist.xml.jinja", "ios", "xml", "xml"),
+    Target(
+        "swift",
+        "ios/{prefix}PaymentWebViewHandler.swift",
+        "ios/handler.swift.jinja",
+        "ios",
+        "swift",
+        "slash",
+    ),
+    Target(
+        "objc-header",
+        "ios/{prefix}PaymentWebViewHandler.h",
+        "ios/handler.h.jinja",
+        "ios",
+        "objc",
+        "slash",
+    ),
+    Target(
+        "objc", "ios/{prefix}PaymentWebViewHandler.m", "ios/handler.m.jinja", "ios", "objc", "slash"
+    ),
+    Target("js", "web/request_pay.js", "web/request_pay.js.jinja", "web", "js", "slash"),
+)
+
+LANGS = ("java", "kotlin", "swift", "objc")
+PLATFORMS = ("android", "ios", "web")
+
+
+@dataclass(frozen=True)
+class View:
+    """Everything a template may use; every string is validated before it gets here."""
+
+    registry_version: str
+    app_scheme: str
+    app_scheme_url: str
+    java_package: str
+    class_prefix: str
+    packages: tuple[str, ...]
+    query_schemes: tuple[str, ...]
+    scheme_packages: tuple[tuple[str, str], ...]
+    scheme_store_ids: tuple[tuple[str, str], ...]
+    pg: str
+    pay_method: str
+    imp_code: str
+    redirect_url: str
+    web_sdk: str
+    store_id: str
+    channel_key: str
+    v2_pay_method: str = "CARD"
+
+
+@cache
+def environment() -> jinja2.Environment:
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("schemegen", "templates"),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+    env.filters.update(
+        java_string=escape.java_string,
+        kotlin_string=escape.kotlin_string,
+        swift_string=escape.swift_string,
+        objc_string=escape.objc_string,
+        js_string=escape.js_string,
+        xml=escape.xml_text,
+    )
+    return env
+
+
+def target_path(target: Target, class_prefix: str) -> str:
+    return target.path.replace("{prefix}", class_prefix)
+
+
+def render_body(target: Target, view: View) -> str:
+    template = environment().get_template(target.template)
+    context: Mapping[str, object] = {
+        f.name: getattr(view, f.name) for f in dataclasses.fields(view)
+    }
+    return template.render(context)
+
+
+def with_header(target: Target, body: str, version: str) -> str:
+    """Prefix `body` with the generated-file header (after an XML declaration, if any)."""
+    header = "\n".join(header_lines(target.comment, version, body)) + "\n"
+    if body.startswith("<?xml"):
+        declaration, _, rest = body.partition("\n")
+        return declaration + "\n" + header + rest
+    return header + body

@@ -1,0 +1,199 @@
+"""Generation: validate options, build the view model, render every selected target."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from schemegen.generate import render
+from schemegen.registry import schemes, selection
+from schemegen.registry.model import Category, Registry
+
+PAY_METHODS = (
+    "card",
+    "trans",
+    "vbank",
+    "phone",
+    "kakaopay",
+    "payco",
+    "naverpay",
+    "tosspay",
+    "samsung",
+    "kpay",
+    "lpay",
+    "ssgpay",
+)
+WEB_SDKS = ("iamport", "portone-v2")
+# PortOne V2 names the V1 pay_method values differently; wallets are all EASY_PAY.
+V2_PAY_METHODS = {
+    "card": "CARD",
+    "trans": "TRANSFER",
+    "vbank": "VIRTUAL_ACCOUNT",
+    "phone": "MOBILE",
+}
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,100}")
+_URL = re.compile(r"https?://[!-~]+")
+
+
+class GenerateError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Options:
+    app_scheme: str
+    java_package: str = "com.example.payment"
+    class_prefix: str = ""
+    imp_code: str = "imp00000000"
+    pg: str | None = None
+    pay_method: str = "card"
+    redirect_url: str = "https://example.com/payments/complete"
+    web_sdk: str = "iamport"
+    store_id: str = "store-00000000-0000-0000-0000-000000000000"
+    channel_key: str = "channel-key-00000000-0000-0000-0000-000000000000"
+    ios_query_limit: int = selection.IOS_QUERY_DEFAULT_LIMIT
+    platforms: tuple[str, ...] = render.PLATFORMS
+    langs: tuple[str, ...] = render.LANGS
+
+
+@dataclass(frozen=True)
+class Result:
+    files: dict[str, str]
+    by_key: dict[str, str]
+    dropped: tuple[str, ...]
+    view: render.View
+
+
+def validate(registry: Registry, options: Options) -> schemes.AppScheme:
+    """Refuse every option value that could not be emitted safely or makes no sense."""
+    try:
+        app_scheme = schemes.parse_app_scheme(options.app_scheme)
+    except schemes.AppSchemeError as error:
+        raise GenerateError(f"--app-scheme: {error}") from None
+    owner = registry.scheme_owner.get(app_scheme.scheme)
+    if owner is not None:
+        raise GenerateError(
+            f"--app-scheme `{app_scheme.scheme}` belongs to {owner.name_en} ({owner.id}); "
+            "use a scheme of your own app"
+        )
+    checks = (
+        (
+            schemes.is_java_package_name(options.java_package),
+            "--java-package",
+            options.java_package,
+            "a dotted Java package name",
+        ),
+        (
+            schemes.is_identifier(options.class_prefix),
+            "--class-prefix",
+            options.class_prefix,
+            "a class-name prefix (letters, digits, `_`)",
+        ),
+        (
+            _TOKEN.fullmatch(options.imp_code) is not None,
+            "--imp-code",
+            options.imp_code,
+            "a merchant code like imp12345678",
+        ),
+        (
+            _URL.fullmatch(options.redirect_url) is not None,
+            "--redirect-url",
+            options.redirect_url,
+            "an http(s) URL without spaces",
+        ),
+        (
+            _TOKEN.fullmatch(options.store_id) is not None,
+            "--store-id",
+            options.store_id,
+            "a PortOne store id",
+        ),
+        (
+            _TOKEN.fullmatch(options.channel_key) is not None,
+            "--channel-key",
+            options.channel_key,
+            "a PortOne channel key",
+        ),
+        (
+            options.pay_method in PAY_METHODS,
+            "--pay-method",
+            options.pay_method,
+            f"one of {', '.join(PAY_METHODS)}",
+        ),
+        (options.web_sdk in WEB_SDKS, "--web-sdk", options.web_sdk, " or ".join(WEB_SDKS)),
+        (
+            set(options.platforms) <= set(render.PLATFORMS),
+            "--platform",
+            ",".join(options.platforms),
+            ",".join(render.PLATFORMS),
+        ),
+        (
+            set(options.langs) <= set(render.LANGS),
+            "--lang",
+            ",".join(options.langs),
+            ",".join(render.LANGS),
+        ),
+        (
+            1 <= options.ios_query_limit <= selection.IOS_QUERY_HARD_LIMIT,
+            "--ios-query-limit",
+            str(options.ios_query_limit),
+            f"1 to {selection.IOS_QUERY_HARD_LIMIT}",
+        ),
+    )
+    for ok, flag, value, expected in checks:
+        if not ok:
+            raise GenerateError(f"{flag} `{value}` is not valid: expected {expected}")
+    return app_scheme
+
+
+def build_view(
+    registry: Registry, criteria: selection.Criteria, options: Options
+) -> tuple[render.View, selection.Budget]:
+    app_scheme = validate(registry, options)
+    try:
+        apps = selection.select(registry, criteria)
+    except selection.SelectionError as error:
+        raise GenerateError(str(error)) from None
+    budget = selection.cap(selection.ios_query_schemes(apps), options.ios_query_limit)
+    # The handlers' fallback tables cover the whole registry: a page may launch any app,
+    # selected or not, and its store page is still the best fallback.
+    known = [app for app in registry.apps if app.category is not Category.STORE]
+    view = render.View(
+        registry_version=registry.version,
+        app_scheme=app_scheme.scheme,
+        app_scheme_url=app_scheme.url,
+        java_package=options.java_package,
+        class_prefix=options.class_prefix,
+        packages=selection.android_packages(apps),
+        query_schemes=budget.kept,
+        scheme_packages=selection.scheme_packages(known),
+        scheme_store_ids=selection.scheme_store_ids(known),
+        pg=options.pg or "",
+        pay_method=options.pay_method,
+        imp_code=options.imp_code,
+        redirect_url=options.redirect_url,
+        web_sdk=options.web_sdk,
+        store_id=options.store_id,
+        channel_key=options.channel_key,
+        v2_pay_method=V2_PAY_METHODS.get(options.pay_method, "EASY_PAY"),
+    )
+    return view, budget
+
+
+def selected_targets(options: Options) -> tuple[render.Target, ...]:
+    """Targets of the chosen platforms; --lang filters code, XML and JS always come along."""
+    return tuple(
+        t
+        for t in render.TARGETS
+        if t.platform in options.platforms and (t.lang in options.langs or t.lang in ("xml", "js"))
+    )
+
+
+def generate(registry: Registry, criteria: selection.Criteria, options: Options) -> Result:
+    view, budget = build_view(registry, criteria, options)
+    files: dict[str, str] = {}
+    by_key: dict[str, str] = {}
+    for target in selected_targets(options):
+        text = render.with_header(target, render.render_body(target, view), registry.version)
+        files[render.target_path(target, options.class_prefix)] = text
+        by_key[target.key] = text
+    return Result(files, by_key, budget.dropped, view)

@@ -1,0 +1,1 @@
+"""Lint: discovery, configuration, rules and report formats."""

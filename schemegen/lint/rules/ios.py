@@ -1,0 +1,914 @@
+"""SG2xx: Info.plist rules (LSApplicationQueriesSchemes and CFBundleURLTypes)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import NamedTuple
+
+from schemegen.core.diagnostics import Diagnostic, Rule, Severity
+from schemegen.core.documents import PArray, PDict, Plist, PScalar, PValue, is_build_reference
+from schemegen.lint.rules.common import (
+    HARD_LIMIT,
+    LintContext,
+    app_ref,
+    listing,
+    methods_text,
+    per_document,
+    retired_diagnostic,
+    scheme_problem,
+    typo_diagnostic,
+    unwanted_status,
+)
+from schemegen.registry import schemes
+
+QUERIES = "LSApplicationQueriesSchemes"
+URL_TYPES = "CFBundleURLTypes"
+URL_SCHEMES = "CFBundleURLSchemes"
+
+
+class Entry(NamedTuple):  # a tuple: plists hold many, and rules read them many times
+    value: str
+    line: int | None
+
+
+def _strings(value: PValue | None) -> tuple[Entry, ...]:
+    if not isinstance(value, PArray):
+        return ()
+    return tuple(
+        [
+            Entry(str(item.value), item.line)
+            for item in value.items
+            if isinstance(item, PScalar) and item.kind == "string"
+        ]
+    )
+
+
+@per_document
+def query_entries(doc: Plist) -> tuple[Entry, ...]:
+    entry = doc.root.get(QUERIES)
+    return _strings(entry.value) if entry is not None else ()
+
+
+@per_document
+def url_types(doc: Plist) -> tuple[PDict, ...]:
+    entry = doc.root.get(URL_TYPES)
+    if entry is None or not isinstance(entry.value, PArray):
+        return ()
+    return tuple(item for item in entry.value.items if isinstance(item, PDict))
+
+
+@per_document
+def url_schemes(doc: Plist) -> tuple[Entry, ...]:
+    found: list[Entry] = []
+    for item in url_types(doc):
+        entry = item.get(URL_SCHEMES)
+        if entry is not None:
+            found.extend(_strings(entry.value))
+    return tuple(found)
+
+
+def key_line(doc: Plist, key: str) -> int | None:
+    entry = doc.root.get(key)
+    return entry.line if entry is not None else doc.root.line
+
+
+_PLACEHOLDERS = frozenset(
+    {
+        "example",
+        "examplescheme",
+        "myapp",
+        "myappscheme",
+        "yourscheme",
+        "yourapp",
+        "scheme",
+        "urlscheme",
+        "appscheme",
+        "app_scheme",
+        "placeholder",
+        "todo",
+        "changeme",
+        "xxx",
+    }
+)
+_PLACEHOLDER_PATTERN = re.compile(r"(^|[_\-.])your|0123456789|abcdefgh|x{4,}|[<>]")
+
+
+@lru_cache(maxsize=4096)  # the same values recur across a monorepo's files
+def placeholder_reason(value: str) -> str | None:
+    """Why `value` looks like a value copied from sample code, or None."""
+    folded = value.strip().lower()
+    if not folded:
+        return "is empty"
+    if folded in _PLACEHOLDERS or _PLACEHOLDER_PATTERN.search(folded):
+        return "looks like a placeholder from sample code"
+    return None
+
+
+@lru_cache(maxsize=4096)
+def is_checkable(value: str) -> bool:
+    return placeholder_reason(value) is None and not is_build_reference(value)
+
+
+def too_many_query_schemes(doc: Plist, context: LintContext) -> Iterator[Diagnostic]:
+    """Checks that `LSApplicationQueriesSchemes` fits the number of entries iOS honours.
+
+    ## What it does
+    Counts the distinct entries. Above 50 it is an error (iOS 15+ ignores the rest on every
+    version); above `--ios-query-limit` (default 25) a warning, since apps built with
+    Xcode 27 only get the first 25 on iOS 27. Names the ignored entries and the payment
+    apps among them.
+
+    ## Why is this bad?
+    `canOpenURL` returns false for every scheme past the limit, even when the app is
+    installed, so handlers that ask first send the user to the App Store. Order matters:
+    put the schemes that must work first.
+
+    ## Example
+    ```xml
+    <key>LSApplicationQueriesSchemes</key>
+    <array><!-- 60 entries --></array>
+    ```
+
+    ## Use instead
+    ```xml
+    <key>LSApplicationQueriesSchemes</key>
+    <array><!-- the 25 most important schemes, in priority order --></array>
+    ```
+
+    ## References
+    - [canOpenURL(_:)](https://developer.apple.com/documentation/uikit/uiapplication/canopenurl(_:))
+    - [LSApplicationQueriesSchemes](https://developer.apple.com/documentation/bundleresources/information-property-list/lsapplicationqueriesschemes)
+    """
+    distinct = list(dict.fromkeys(e.value.lower() for e in query_entries(doc) if e.value))
+    if len(distinct) > HARD_LIMIT:
+        cut, severity, why = HARD_LIMIT, Severity.ERROR, "iOS 15 and later honour only the first 50"
+    elif len(distinct) > context.ios_query_limit:
+        cut, severity = context.ios_query_limit, Severity.WARNING
+        why = (
+            f"apps built with Xcode 27 get only the first {cut} on iOS 27 (--ios-query-limit {cut})"
+        )
+    else:
+        return
+    ignored = distinct[cut:]
+    owners = context.scheme_owner
+    payment = [app_ref(s, owners[s]) for s in ignored if s in owners]
+    among = f"; payment apps among them: {listing(payment)}" if payment else ""
+    yield TOO_MANY_QUERY_SCHEMES.diagnostic(
+        doc.path,
+        key_line(doc, QUERIES),
+        f"{QUERIES} has {len(distinct)} entries and {why}; ignored: "
+        f"{listing(f'`{s}`' for s in ignored)}{among}",
+        fix="keep the schemes your handler really checks, most important first "
+        "(`schemegen generate` orders them by priority)",
+        severity=severity,
+    )
+
+
+TOO_MANY_QUERY_SCHEMES = Rule(
+    "SG201", "too-many-query-schemes", Severity.ERROR, too_many_query_schemes
+)
+
+
+def invalid_query_scheme(doc: Plist, context: LintContext) -> Iterator[Diagnostic]:
+    """Checks that every `LSApplicationQueriesSchemes` entry is a bare lower-case scheme.
+
+    ## What it does
+    Reports entries containing `://` or `:/`, whitespace, characters a scheme cannot hold,
+    or upper-case letters (a warning). Registry aliases are left to `query-scheme-typo`.
+
+    ## Why is this bad?
+    iOS compares the bare scheme of the URL passed to `canOpenURL` with the entries; an
+    entry written as a URL (`ispmobile://`) or with a stray space never matches.
+
+    ## Example
+    ```xml
+    <string>ispmobile://</string>
+    ```
+
+    ## Use instead
+    ```xml
+    <string>ispmobile</string>
+    ```
+
+    ## References
+    - [LSApplicationQueriesSchemes](https://developer.apple.com/documentation/bundleresources/information-property-list/lsapplicationqueriesschemes)
+    - [RFC 3986 section 3.1](https://www.rfc-editor.org/rfc/rfc3986#section-3.1)
+    """
+    for entry in query_entries(doc):
+        value = entry.value
+        if not is_checkable(value) or value in context.registry.aliases or context.excepted(value):
+            continue
+        problem = scheme_problem(value)
+        if problem is None:
+            continue
+        upper_only = schemes.is_scheme_syntax(value)
+        bare = value.split(":", 1)[0].strip().lower()
+        yield INVALID_QUERY_SCHEME.diagnostic(
+            doc.path,
+            entry.line,
+            f"query scheme `{value}` {problem}",
+            fix=f"write `{bare}`" if schemes.is_valid_scheme(bare) else "write the bare scheme",
+            severity=Severity.WARNING if upper_only else Severity.ERROR,
+        )
+
+
+INVALID_QUERY_SCHEME = Rule("SG202", "invalid-query-scheme", Severity.ERROR, invalid_query_scheme)
+
+
+def query_scheme_typo(doc: Plist, context: LintContext) -> Iterator[Diagnostic]:
+    """Checks query schemes for known misspellings and near misses of registry schemes.
+
+    ## What it does
+    Reports an `LSApplicationQueriesSchemes` entry that is a recorded alias of a registry
+    scheme (an error) or within one or two edits of one (a warning), with the suggestion.
+    A value that is itself in the registry is never reported.
+
+    ## Why is this bad?
+    Misspellings copied from old guides survive for years (`nhappvardansimclick` for NH
+    Card). `canOpenURL` then answers false for the real app and the user is sent to the
+    App Store although the app is installed.
+
+    ## Example
+    ```xml
+    <string>nhappvardansimclick</string>
+    ```
+
+    ## Use instead
+    ```xml
+    <string>nhappcardansimclick</string>
+    ```
+
+    ## References
+    - [LSApplicationQueriesSchemes](https://developer.apple.com/documentation/bundleresources/information-property-list/lsapplicationqueriesschemes)
+    - [iamport-manual#36: the NH app-card scheme typo](https://github.com/iamport/iamport-manual/issues/36)
+    """
+    owners = context.scheme_owner
+    for entry in query_entries(doc):
+        if not is_checkable(entry.value) or entry.value.lower() in owners:
+            continue
+        typo = context.typo_of(entry.value, context.registry.scheme_owner)
+        if typo is None or typo[0].lower() not in owners:
+            continue
+        yield typo_diagnostic(
+            QUERY_SCHEME_TYPO,
+            doc.path,
+            entry.line,
+            value=entry.value,
+            typo=typo,
+            owner=owners[typo[0].lower()],
+        )
+
+
+QUERY_SCHEME_TYPO = Rule("SG203", "query-scheme-typo", Severity.ERROR, query_scheme_typo)
+
+
+def duplicate_query_scheme(doc: Plist, context: LintContext) -> Iterator[Diagnostic]:
+    """Checks that no scheme appears twice in `LSApplicationQueriesSchemes` (ignoring case).
+
+    ## What it does
+    Reports the second and later entries that equal an earlier one, compared
+    case-insensitively as iOS compares schemes.
+
+    ## Why is this bad?
+    Each duplicate spends one of the 25 or 50 slots iOS honours, pushing a real payment app
+    past the limit.
+
+    ## Example
+    ```xml
+    <string>kakaotalk</string>
+    <string>KakaoTalk</string>
+    ```
+
+    ## Use instead
+    ```xml
+    <string>kakaotalk</string>
+    ```
+
+    ## References
+    - [LSApplicationQueriesSchemes](https://developer.apple.com/documentation/bundleresources/information-property-list/lsapplicationqueriesschemes)
+    - [canOpenURL(_:)](https://developer.apple.com/documentation/uikit/uiapplication/canopenurl(_:))
+    """
+    seen: dict[str, Entry] = {}
+    for entry in query_entries(doc):
+        key = entry.value.lower()
+        if key in seen:
+            first = seen[key]
+            where = f" on line {first.line}" if first.line is not None else ""
+            yield DUPLICATE_QUERY_SCHEME.diagnostic(
+                doc.path,
+                entry.line,
+                f"`{entry.value}` is already listed{where} as `{first.value}`",
+                fix="remove the duplicate",
+            )
+        else:
+            seen[key] = entry
+
+
+DUPLICATE_QUERY_SCHEME = Rule(
+    "SG204", "duplicate-query-scheme", Severity.WARNING, duplicate_query_scheme
+)
+
+
+def deprecated_query_scheme(doc: Plist, context: LintContext) -> Iterator[Diagnostic]:
+    """Checks query schemes for payment apps the registry marks as retired.
+
+    ## What it does
+    Reports schemes of deprecated registry apps (a warning) and of legacy apps that the
+    current `--pg`/`--methods` selection leaves out (info), with the registry's note.
+
+    ## Why is this bad?
+    A retired app's scheme takes one of the 25 or 50 slots iOS honours and can push a
+    current payment app past the limit.
+
+    ## Example
+    ```xml
+    <string>lpayapp</string>
+    ```
+
+    ## Use instead
+    ```xml
+    <string>lmslpay</string>
+    ```
+
+    ## References
+    - [LSApplicationQueriesSchemes](https://developer.apple.com/documentation/bundleresources/information-property-list/lsapplicationqueriesschemes)
+    - [canOpenURL(_:)](https://developer.apple.com/documentation/uikit/uiapplication/canopenurl(_:))
+    """
+    for entry in query_entries(doc):
+        app = context.scheme_owner.get(entry.value.lower())
+        if app is None or not unwanted_status(app, context):
+            continue
+        yield retired_diagnostic(DEPRECATED_QUERY_SCHEME, doc.path, entry.line, entry.value, app)
+
+
+DEPRECATED_QUERY_SCHEME = Rule(
+    "SG205", "deprecated-query-scheme", Severity.WARNING, deprecated_query_scheme
+)
+
+
+def placeholder_value(doc: Plist, context: LintContext) -> Iterator[Diagnostic]:
+    """Checks URL schemes and query schemes for values left over from sample code.
+
+    ## What it does
+    Reports empty strings and placeholders such as `example`, `YOUR_APP_SCHEME`,
+    `kakao0123456789abcdefghijklmn` or `<scheme>` in `LSApplicationQueriesSchemes` and
+    `CFBundleURLSchemes`.
+
+    ## Why is this bad?
+    A placeholder in the URL types makes the app claim a scheme that many other apps claim
+    too, so iOS may open one of them instead; in the query list it wastes a slot and hides
+    the real value (such as the Kakao key) that was never filled in.
+
+    ## Example
+    ```xml
+    <key>CFBundleURLSchemes</key>
+    <array><string>example</string></array>
+    ```
+
+    ## Use instead
+    ```xml
+    <key>CFBundleURLSchemes</key>
+    <array><string>myshop</string></array>
+    ```
+
+    ## References
+    - [Defining a custom URL scheme for your app](https://developer.apple.com/documentation/xcode/defining-a-custom-url-scheme-for-your-app)
+    - [LSApplicationQueriesSchemes](https://developer.apple.com/documentation/bundleresources/information-property-list/lsapplicationqueriesschemes)
+    """
+    for where, entries in ((QUERIES, query_entries(doc)), (URL_SCHEMES, url_schemes(doc))):
+        for entry in entries:
+            reason = placeholder_reason(entry.value)
+            if reason is not None and not is_build_reference(entry.value):
+                yield PLACEHOLDER_VALUE.diagnostic(
+                    doc.path,
+                    entry.line,
+                    f"{where} entry `{entry.value}` {reason}",
+                    fix="replace it with the real value or remove it",
+                )
+
+
+PLACEHOLDER_VALUE = Rule("SG206", "placeholder-value", Severity.WARNING, placeholder_value)
+
+
+def missing_query_schemes(doc: Plist, context: LintContext) -> Iterator[Diagnostic]:
+    """Checks that an app's `LSApplicationQueriesSchemes` lists the registry schemes it needs.
+
+    ## What it does
+    Compares the entries with the registry schemes for the selected `--pg` and `--methods`,
+    within `--ios-query-limit` and in priority order (what `schemegen generate` writes), and
+    lists the missing ones. A warning by default, an error with `--require-queries`.
+    Info.plists of frameworks and other bundles are skipped.
+
+    ## Why is this bad?
+    `canOpenURL` returns false for any scheme that is not listed. Handlers that open the URL
+    directly do not need the list, but SDKs and handlers that ask `canOpenURL` first (React
+    Native `Linking.canOpenURL`, Flutter `canLaunchUrl`) send the user to the App Store.
+
+    ## Example
+    ```xml
+    <key>LSApplicationQueriesSchemes</key>
+    <array><string>kakaotalk</string></array>
+    ```
+
+    ## Use instead
+    ```xml
+    <key>LSApplicationQueriesSchemes</key>
+    <array><string>ispmobile</string><string>kb-acp</string><string>kakaotalk</string></array>
+    ```
+
+    ## References
+    - [LSApplicationQueriesSchemes](https://developer.apple.com/documentation/bundleresources/information-property-list/lsapplicationqueriesschemes)
+    - [canOpenURL(_:)](https://developer.apple.com/documentation/uikit/uiapplication/canopenurl(_:))
+    """
+    if not doc.is_app:
+        return
+    present = {e.value.lower() for e in query_entries(doc)}
+    expected = context.expected_query_schemes
+    missing = tuple(s for s in expected if s.lower() not in present)
+    if not missing:
+        return
+    owners = context.scheme_owner
+    lead = (
+        f"{QUERIES} lacks {len(missing)} of the {len(expected)} registry schemes"
+        if doc.root.get(QUERIES) is not None
+        else f"there is no {QUERIES}, so `canOpenURL` answers false for the {len(expected)} "
+        "registry schemes"
+    )
+    names = context.once(
+        (MISSING_QUERY_SCHEMES.code, missing),
+        lambda: listing(app_ref(s, owners.get(s.lower())) for s in missing),
+    )
+    yield MISSING_QUERY_SCHEMES.diagnostic(
+        doc.path,
+        key_line(doc, QUERIES),
+        f"{lead} for {methods_text(context)}: {names}",
+        fix="merge `schemegen generate`'s ios/Info.plist.fragment.xml",
+        severity=Severity.ERROR if context.require_queries else Severity.WARNING,
+    )
+
+
+MISSING_QUERY_SCHEMES = Rule(
+    "SG207", "missing-query-schemes", Severity.WARNING, missing_query_schemes
+)
+
+
+def url_schemes_outside_url_types(doc: Plist, context: LintContext) -> Iterator[Diagnostic]:
+    """Checks that `CFBundleURLSchemes` only appears inside `CFBundleURLTypes` entries.
+
+    ## What it does
+    Reports a `CFBundleURLSchemes` key at the top level of the Info.plist.
+
+    ## Why is this bad?
+    iOS only reads URL schemes from the dictionaries in the `CFBundleURLTypes` array. At
+    the top level the key is ignored, the app registers no scheme, and after payment the
+    card app opens Safari instead of returning to the app.
+
+    ## Example
+    ```xml
+    <key>CFBundleURLSchemes</key>
+    <array><string>myshop</string></array>
+    ```
+
+    ## Use instead
+    ```xml
+    <key>CFBundleURLTypes</key>
+    <array>
+        <dict>
+            <key>CFBundleURLSchemes</key>
+            <array><string>myshop</string></array>
+        </dict>
+    </array>
+    ```
+
+    ## References
+    - [CFBundleURLTypes](https://developer.apple.com/documentation/bundleresources/information-property-list/cfbundleurltypes)
+    - [SwiftyIamport#2](https://github.com/JosephNK/SwiftyIamport/issues/2)
+    """
+    for entry in doc.root.entries:
+        if entry.key == URL_SCHEMES:
+            yield URL_SCHEMES_OUTSIDE_URL_TYPES.diagnostic(
+                doc.path,
+                entry.line,
+                f"top-level `{URL_SCHEMES}` is ignored by iOS; it belongs in a `{URL_TYPES}` entry",
+                fix=f"move it into a dictionary of the `{URL_TYPES}` array",
+            )
+
+
+URL_SCHEMES_OUTSIDE_URL_TYPES = Rule(
+    "SG208", "url-schemes-outside-url-types", Severity.ERROR, url_schemes_outside_url_types
+)
+
+
+def empty_url_type(doc: Plist, context: LintContext) -> Iterator[Diagnostic]:
+    """Checks that `CFBundleURLTypes` and its entries are not empty.
+
+    ## What it does
+    Reports an empty `CFBundleURLTypes` array, an empty `<dict/>` in it, and an entry
+    without `CFBundleURLSchemes` or with an empty scheme array.
+
+    ## Why is this bad?
+    An empty entry registers nothing; it usually marks a scheme that was deleted or never
+    filled in, so the app cannot be reopened after payment.
+
+    ## Example
+    ```xml
+    <key>CFBundleURLTypes</key>
+    <array><dict/></array>
+    ```
+
+    ## Use instead
+    ```xml
+    <key>CFBundleURLTypes</key>
+    <array>
+        <dict>
+            <key>CFBundleURLSchemes</key>
+            <array><string>myshop</string></array>
+        </dict>
+    </array>
+    ```
+
+    ## References
+    - [CFBundleURLTypes](https://developer.apple.com/documentation/bundleresources/information-property-list/cfbundleurltypes)
+    - [SwiftyIamport#2](https://github.com/JosephNK/SwiftyIamport/issues/2)
+    """
+    entry = doc.root.get(URL_TYPES)
+    if entry is None or not isinstance(entry.value, PArray):
+        return
+    if not entry.value.items:
+        yield EMPTY_URL_TYPE.diagnostic(
+            doc.path,
+            entry.line,
+            f"`{URL_TYPES}` is empty",
+            fix="add the app's URL scheme or remove the key",
+        )
+    for item in entry.value.items:
+        if not isinstance(item, PDict):
+            continue
+        schemes_entry = item.get(URL_SCHEMES)
+        if not item.entries:
+            message = f"empty `<dict/>` in `{URL_TYPES}`"
+        elif schemes_entry is None:
+            message = f"`{URL_TYPES}` entry has no `{URL_SCHEMES}`"
+        elif isinstance(schemes_entry.value, PArray) and not schemes_entry.value.items:
+            message = f"`{URL_SCHEMES}` is empty"
+        else:
+            continue
+        yield EMPTY_URL_TYPE.diagnostic(
+            doc.path, item.line, message, fix="fill in the scheme or remove the entry"
+        )
+
+
+EMPTY_URL_TYPE = Rule("SG209", "empty-url-type", Severity.ERROR, empty_url_type)
+
+
+def missing_app_url_scheme(doc: Plist, context: LintContext) -> Iterator[Diagnostic]:
+    """Checks that an app's `CFBundleURLTypes` registers its `--app-scheme`.
+
+    ## What it does
+    With `--app-scheme myshop`, checks that a `CFBundleURLSchemes` entry holds `myshop`
+    (iOS compares schemes case-insensitively). Non-app bundles are skipped.
+
+    ## Why is this bad?
+    The PG and the card app return to `myshop://...`; if the app does not register the
+    scheme, iOS cannot open it and the user is left in the card app or in Safari.
+
+    ## Example
+    ```xml
+    <key>CFBundleURLTypes</key>
+    <array><dict><key>CFBundleURLSchemes</key><array><string>kakao123</string></array></dict></array>
+    ```
+
+    ## Use instead
+    ```xml
+    <key>CFBundleURLTypes</key>
+    <array>
+        <dict><key>CFBundleURLSchemes</key><array><string>kakao123</string></array></dict>
+        <dict><key>CFBundleURLSchemes</key><array><string>myshop</string></array></dict>
+    </array>
+    ```
+
+    ## References
+    - [Defining a custom URL scheme for your app](https://developer.apple.com/documentation/xcode/defining-a-custom-url-scheme-for-your-app)
+    - [CFBundleURLTypes](https://developer.apple.com/documentation/bundleresources/information-property-list/cfbundleurltypes)
+    """
+    scheme = context.app_scheme
+    if scheme is None or not doc.is_app:
+        return
+    if scheme.lower() in {e.value.lower() for e in url_schemes(doc)}:
+        return
+    yield MISSING_APP_URL_SCHEME.diagnostic(
+        doc.path,
+        key_line(doc, URL_TYPES),
+        f"`{URL_TYPES}` does not register the return scheme `{scheme}`",
+        fix=f"add a `{URL_TYPES}` entry with `{URL_SCHEMES}` = [`{scheme}`] "
+        "(`schemegen generate` writes it)",
+    )
+
+
+MISSING_APP_URL_SCHEME = Rule(
+    "SG210", "missing-app-url-scheme", Severity.ERROR, missing_app_url_scheme
+)
+
+
+def claimed_third_party_scheme(doc: Plist, context: LintContext) -> Iterator[Diagnostic]:
+    """Checks that the app does not register a payment app's scheme as its own.
+
+    ## What it does
+    Reports a `CFBundleURLSchemes` entry that is a registry scheme of another app, such as
+    `kakaotalk` or `ispmobile`.
+
+    ## Why is this bad?
+    `CFBundleURLTypes` lists the schemes the app *owns*; the schemes it *opens* belong in
+    `LSApplicationQueriesSchemes`. Claiming another app's scheme does not make payments
+    work and lets the app intercept URLs meant for that app.
+
+    ## Example
+    ```xml
+    <key>CFBundleURLSchemes</key>
+    <array><string>myshop</string><string>kakaotalk</string></array>
+    ```
+
+    ## Use instead
+    ```xml
+    <key>CFBundleURLSchemes</key>
+    <array><string>myshop</string></array>
+    <!-- and kakaotalk in LSApplicationQueriesSchemes -->
+    ```
+
+    ## References
+    - [CFBundleURLTypes](https://developer.apple.com/documentation/bundleresources/information-property-list/cfbundleurltypes)
+    - [iamport-react-native#226](https://github.com/portone-io/iamport-react-native/issues/226)
+    """
+    for entry in url_schemes(doc):
+        app = context.scheme_owner.get(entry.value.lower())
+        if app is not None:
+            yield CLAIMED_THIRD_PARTY_SCHEME.diagnostic(
+                doc.path,
+                entry.line,
+                f"URL type claims {app_ref(entry.value, app)}, a payment app's scheme",
+                fix=f"remove it from `{URL_TYPES}`; list it in `{QUERIES}` if the app opens it",
+            )
+
+
+CLAIMED_THIRD_PARTY_SCHEME = Rule(
+    "SG211", "claimed-third-party-scheme", Severity.ERROR, claimed_third_party_scheme
+)
+
+
+def invalid_url_scheme(doc: Plist, context: LintContext) -> Iterator[Diagnostic]:
+    """Checks that every `CFBundleURLSchemes` entry is a lower-case RFC 3986 scheme.
+
+    ## What it does
+    Reports URL schemes with characters a scheme cannot hold (`_`, spaces, `://`) as errors
+    and schemes with upper-case letters as warnings.
+
+    ## Why is this bad?
+    A scheme with `_` is not a URL scheme at all, so the PG's return URL fails to parse.
+    iOS matches schemes case-insensitively, but the same app scheme is passed to the PG and
+    registered on Android, which matches case-sensitively: `iamReactNative` works on one
+    platform and fails on the other.
+
+    ## Example
+    ```xml
+    <array><string>flutter_iamport_example</string></array>
+    ```
+
+    ## Use instead
+    ```xml
+    <array><string>flutter-iamport-example</string></array>
+    ```
+
+    ## References
+    - [Defining a custom URL scheme for your app](https://developer.apple.com/documentation/xcode/defining-a-custom-url-scheme-for-your-app)
+    - [RFC 3986 section 3.1](https://www.rfc-editor.org/rfc/rfc3986#section-3.1)
+    """
+    for entry in url_schemes(doc):
+        value = entry.value
+        if not is_checkable(value) or value.lower() in context.scheme_owner:
+            continue
+        problem = scheme_problem(value)
+        if problem is None:
+            continue
+        upper_only = schemes.is_scheme_syntax(value)
+        suggestion = re.sub(r"[^a-z0-9+.\-]", "-", value.split(":", 1)[0].strip().lower())
+        yield INVALID_URL_SCHEME.diagnostic(
+            doc.path,
+            entry.line,
+            f"URL scheme `{value}` {problem}",
+            fix=f"use `{suggestion}` here, on Android and in the payment request"
+            if schemes.is_valid_scheme(suggestion)
+            else "start with a letter; use a-z, 0-9, + - .",
+            severity=Severity.WARNING if upper_only else Severity.ERROR,
+        )
+
+
+INVALID_URL_SCHEME = Rule("SG212", "invalid-url-scheme", Severity.ERROR, invalid_url_scheme)
+
+
+def unresolved_plist_variable(doc: Plist, context: LintContext) -> Iterator[Diagnostic]:
+    """Reports URL and query schemes that Xcode fills in at build time.
+
+    ## What it does
+    Notes (as info) entries such as `$(PRODUCT_BUNDLE_IDENTIFIER)` in `CFBundleURLSchemes`
+    and `LSApplicationQueriesSchemes`. They are not invalid schemes, but the linter cannot
+    check the value.
+
+    ## Why is this bad?
+    It is not wrong. Bundle identifiers often hold upper-case letters, though, which the
+    Android side of the same app would match case-sensitively: check the built value.
+
+    ## Example
+    ```xml
+    <string>$(PRODUCT_BUNDLE_IDENTIFIER)</string>
+    ```
+
+    ## Use instead
+    ```xml
+    <string>myshop</string>
+    ```
+
+    ## References
+    - [Build settings reference](https://developer.apple.com/documentation/xcode/build-settings-reference)
+    - [CFBundleURLTypes](https://developer.apple.com/documentation/bundleresources/information-property-list/cfbundleurltypes)
+    """
+    for where, entries in ((QUERIES, query_entries(doc)), (URL_SCHEMES, url_schemes(doc))):
+        for entry in entries:
+            if is_build_reference(entry.value):
+                yield UNRESOLVED_PLIST_VARIABLE.diagnostic(
+                    doc.path,
+                    entry.line,
+                    f"{where} entry `{entry.value}` is set at build time; its value is not checked",
+                    fix="lint the built Info.plist to check the final value",
+                )
+
+
+UNRESOLVED_PLIST_VARIABLE = Rule(
+    "SG213", "unresolved-plist-variable", Severity.INFO, unresolved_plist_variable
+)
+
+
+def _type_name(value: PValue) -> str:
+    if isinstance(value, PDict):
+        return "dictionary"
+    if isinstance(value, PArray):
+        return "array"
+    return value.kind
+
+
+def wrong_plist_type(doc: Plist, context: LintContext) -> Iterator[Diagnostic]:
+    """Checks the value types of the URL-scheme keys.
+
+    ## What it does
+    Reports `LSApplicationQueriesSchemes` that is not an array of strings, `CFBundleURLTypes`
+    that is not an array of dictionaries, and `CFBundleURLSchemes` that is not an array of
+    strings.
+
+    ## Why is this bad?
+    iOS ignores a key with the wrong type (or a value of the wrong type inside it), so the
+    schemes never take effect, without any build error.
+
+    ## Example
+    ```xml
+    <key>LSApplicationQueriesSchemes</key>
+    <string>ispmobile</string>
+    ```
+
+    ## Use instead
+    ```xml
+    <key>LSApplicationQueriesSchemes</key>
+    <array><string>ispmobile</string></array>
+    ```
+
+    ## References
+    - [LSApplicationQueriesSchemes](https://developer.apple.com/documentation/bundleresources/information-property-list/lsapplicationqueriesschemes)
+    - [CFBundleURLTypes](https://developer.apple.com/documentation/bundleresources/information-property-list/cfbundleurltypes)
+    """
+
+    def strings(key: str, value: PValue, line: int | None) -> Iterator[Diagnostic]:
+        if not isinstance(value, PArray):
+            yield WRONG_PLIST_TYPE.diagnostic(
+                doc.path,
+                line,
+                f"`{key}` is a {_type_name(value)}, not an array of strings",
+                fix="use `<array>` of `<string>`",
+            )
+            return
+        for item in value.items:
+            if not (isinstance(item, PScalar) and item.kind == "string"):
+                yield WRONG_PLIST_TYPE.diagnostic(
+                    doc.path,
+                    item.line if item.line is not None else line,
+                    f"`{key}` holds a {_type_name(item)}, not a string",
+                    fix="use `<string>`",
+                )
+
+    queries = doc.root.get(QUERIES)
+    if queries is not None:
+        yield from strings(QUERIES, queries.value, queries.line)
+    types = doc.root.get(URL_TYPES)
+    if types is None:
+        return
+    if not isinstance(types.value, PArray):
+        yield WRONG_PLIST_TYPE.diagnostic(
+            doc.path,
+            types.line,
+            f"`{URL_TYPES}` is a {_type_name(types.value)}, not an array",
+            fix="use `<array>` of `<dict>`",
+        )
+        return
+    for item in types.value.items:
+        if not isinstance(item, PDict):
+            yield WRONG_PLIST_TYPE.diagnostic(
+                doc.path,
+                item.line if item.line is not None else types.line,
+                f"`{URL_TYPES}` holds a {_type_name(item)}, not a dictionary",
+                fix="use `<dict>`",
+            )
+            continue
+        schemes_entry = item.get(URL_SCHEMES)
+        if schemes_entry is not None:
+            yield from strings(URL_SCHEMES, schemes_entry.value, schemes_entry.line)
+
+
+WRONG_PLIST_TYPE = Rule("SG214", "wrong-plist-type", Severity.ERROR, wrong_plist_type)
+
+
+def _dicts(value: PValue) -> Iterator[PDict]:
+    """The dictionaries in `value`, depth first, without a call for every scalar."""
+    pending = [value]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, PDict):
+            yield value
+            pending += reversed(
+                [e.value for e in value.entries if not isinstance(e.value, PScalar)]
+            )
+        elif isinstance(value, PArray):
+            pending += reversed([item for item in value.items if not isinstance(item, PScalar)])
+
+
+def duplicate_plist_key(doc: Plist, context: LintContext) -> Iterator[Diagnostic]:
+    """Checks that no dictionary in the plist repeats a key.
+
+    ## What it does
+    Reports the second and later occurrences of a key within one `<dict>`.
+
+    ## Why is this bad?
+    Only the last value counts; the earlier one is silently dropped. A second
+    `CFBundleURLTypes` or `LSApplicationQueriesSchemes` pasted from a guide replaces the
+    app's own entries.
+
+    ## Example
+    ```xml
+    <key>CFBundleURLTypes</key><array>...</array>
+    <key>CFBundleURLTypes</key><array>...</array>
+    ```
+
+    ## Use instead
+    ```xml
+    <key>CFBundleURLTypes</key><array><!-- all URL types --></array>
+    ```
+
+    ## References
+    - [Information property list](https://developer.apple.com/documentation/bundleresources/information-property-list)
+    - [CFBundleURLTypes](https://developer.apple.com/documentation/bundleresources/information-property-list/cfbundleurltypes)
+    """
+    for mapping in _dicts(doc.root):
+        if len({entry.key for entry in mapping.entries}) == len(mapping.entries):
+            continue  # the usual case, found without a dictionary per entry
+        seen: dict[str, int | None] = {}
+        for entry in mapping.entries:
+            if entry.key in seen:
+                first = seen[entry.key]
+                where = f" on line {first}" if first is not None else ""
+                yield DUPLICATE_PLIST_KEY.diagnostic(
+                    doc.path,
+                    entry.line,
+                    f"key `{entry.key}` repeats the one{where}; only this later value counts",
+                    fix="merge the two values under one key",
+                )
+            else:
+                seen[entry.key] = entry.line
+
+
+DUPLICATE_PLIST_KEY = Rule("SG215", "duplicate-plist-key", Severity.WARNING, duplicate_plist_key)
+
+RULES: tuple[Rule, ...] = (
+    TOO_MANY_QUERY_SCHEMES,
+    INVALID_QUERY_SCHEME,
+    QUERY_SCHEME_TYPO,
+    DUPLICATE_QUERY_SCHEME,
+    DEPRECATED_QUERY_SCHEME,
+    PLACEHOLDER_VALUE,
+    MISSING_QUERY_SCHEMES,
+    URL_SCHEMES_OUTSIDE_URL_TYPES,
+    EMPTY_URL_TYPE,
+    MISSING_APP_URL_SCHEME,
+    CLAIMED_THIRD_PARTY_SCHEME,
+    INVALID_URL_SCHEME,
+    UNRESOLVED_PLIST_VARIABLE,
+    WRONG_PLIST_TYPE,
+    DUPLICATE_PLIST_KEY,
+)

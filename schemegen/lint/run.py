@@ -1,0 +1,383 @@
+"""Lint orchestration: find the manifests and plists under the given paths, parse, check."""
+
+# Thousands of files per run: pathlib objects would cost more than the I/O they wrap.
+# ruff: noqa: PTH110, PTH112, PTH113, PTH117, PTH118
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from operator import attrgetter
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
+
+from schemegen.core.diagnostics import Diagnostic, Severity
+from schemegen.core.documents import (
+    Document,
+    Manifest,
+    Plist,
+    Problem,
+    ProblemKind,
+    Unreadable,
+    read_document,
+)
+from schemegen.lint.rules import LintContext, check_document, check_projects
+from schemegen.lint.rules.crossfile import project_root
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future  # loaded only when a pool runs
+
+SKIPPED_DIRS = frozenset({"build", ".gradle", "Pods", "node_modules", "DerivedData", ".git"})
+# Below this many files a process pool costs more than it saves (start-up, pickling).
+PARALLEL_MIN_FILES = 200
+CHUNK_FILES = 64  # files per pool task: small enough for an even load and flat memory
+
+__all__ = ["LintContext", "LintResult", "discover", "is_candidate", "run"]
+
+
+@dataclass(frozen=True)
+class LintResult:
+    diagnostics: tuple[Diagnostic, ...]
+    files: tuple[str, ...]
+
+
+def is_candidate(name: str) -> bool:
+    """File names directory discovery picks up."""
+    return name in ("AndroidManifest.xml", "Info.plist") or name.endswith("-Info.plist")
+
+
+def _walk(top: str) -> Iterator[tuple[str, str]]:
+    """(path, real path) of the candidates under `top` (a normalised path), as os.walk orders.
+
+    Depth first with sorted names, from os.scandir entries, whose types cost no further
+    system call: a monorepo has thousands of folders. Symlinked folders are not followed,
+    so there are no loops, and a file that is not itself a symlink lives at
+    real_top/<its path below top>.
+    """
+    pending = [(top, os.path.realpath(top))]
+    real_top = pending[0][1]
+    while pending:
+        folder, real_folder = pending.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=attrgetter("name"))
+        except OSError:
+            continue
+        below: list[tuple[str, str]] = []
+        for entry in entries:
+            name = entry.name
+            if _is_dir(entry):
+                if name not in SKIPPED_DIRS and not entry.is_symlink():
+                    below.append((_join(folder, name), _join(real_folder, name)))
+                continue
+            if not is_candidate(name):
+                continue
+            path = _join(folder, name)
+            if entry.is_file(follow_symlinks=False):
+                yield path, _join(real_folder, name)
+            elif entry.is_symlink() and os.path.isfile(path):
+                real = os.path.realpath(path)
+                if PurePath(real).is_relative_to(real_top):
+                    yield path, real
+        pending += reversed(below)
+
+
+def _join(folder: str, name: str) -> str:
+    """`folder` and a name from its listing joined as Path() spells them."""
+    if folder == ".":
+        return name
+    if os.sep != "/":
+        return os.path.join(folder, name)
+    # os.path.join costs more than the rest of a folder's walk; names hold no `/`.
+    return folder + name if folder.endswith("/") else f"{folder}/{name}"
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    """A folder, or a symlink to one (os.walk lists those as folders, and does not enter them)."""
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def discover(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[str], list[Unreadable]]:
+    """Files to lint (named files always, candidates inside directories) and missing paths."""
+    missing: list[Unreadable] = []
+    return list(_discover(paths, missing)), missing
+
+
+def _discover(paths: Sequence[str | os.PathLike[str]], missing: list[Unreadable]) -> Iterator[str]:
+    """`discover` as the files are found; missing paths go to `missing`."""
+    seen: set[str] = set()
+    for given in paths:
+        path = str(Path(given))  # normalised, as the paths in the report are
+        if os.path.isdir(path):
+            candidates: Iterable[tuple[str, str]] = _walk(path)
+        elif os.path.exists(path):
+            candidates = [(path, os.path.realpath(path))]
+        else:
+            missing.append(
+                Unreadable(path, Problem(ProblemKind.UNREADABLE, None, "no such file or directory"))
+            )
+            continue
+        for candidate, key in candidates:
+            if key not in seen:
+                seen.add(key)
+                yield candidate
+
+
+def run(
+    paths: Sequence[str | os.PathLike[str]],
+    context: LintContext,
+    jobs: int | None = None,
+    keep: Callable[[Diagnostic], bool] | None = None,
+) -> LintResult:
+    """Lint `paths` (files or directories) and return the sorted diagnostics.
+
+    `jobs` is the number of processes: None picks one per available core for large inputs.
+    Whatever the number, the result is the same. `keep` filters diagnostics as they are
+    found, so that memory follows the findings reported, not those later dropped.
+    """
+    files: list[str] = []
+    missing: list[Unreadable] = []
+    # Discovery, grouping and linting form one pipeline: projects are checked (in worker
+    # processes for large inputs) while the walk goes on.
+    listed = _recorded(_discover(paths, missing), files)
+    groups = _projects(listed, in_walk_order=len(paths) == 1)
+    # Keyed as they arrive, while workers still run: duplicates drop out, and the final sort
+    # compares plain tuples.
+    found: dict[_Key, Diagnostic] = {}
+
+    def add(diagnostics: Iterable[Diagnostic]) -> None:
+        found.update((_full_key(d), d) for d in diagnostics if keep is None or keep(d))
+
+    loose = _Partial()
+    for partial in _lint_chunks(_chunks(groups), context, jobs):
+        add(partial.diagnostics)
+        loose.keep_loose(partial.manifests, partial.plists)
+    late = [d for doc in missing for d in check_document(doc, context)]
+    # Files outside an android/ or ios/ folder pair up only when the run holds exactly one of
+    # each (see crossfile.projects); two of a kind are enough to know there is no pair.
+    if len(loose.manifests) == 1 and len(loose.plists) == 1:
+        late += check_projects(
+            [read_document(loose.manifests[0]), read_document(loose.plists[0])], context
+        )
+    add(late)
+    return LintResult(tuple(found[key] for key in sorted(found)), tuple(files))
+
+
+def _recorded(items: Iterable[str], into: list[str]) -> Iterator[str]:
+    for item in items:
+        into.append(item)
+        yield item
+
+
+_Key = tuple[str, int, str, str, str, str, bool, bool]
+
+
+def _full_key(d: Diagnostic) -> _Key:
+    # sort_key plus the remaining fields: equal keys are equal diagnostics, and ties never
+    # depend on the order of processing.
+    path, line, code, message = d.sort_key()
+    return (path, line, code, message, d.severity.value, d.fix or "", d.line is None, d.fix is None)
+
+
+# --- streaming by project ------------------------------------------------------------------------
+#
+# Parsed documents are kept only as long as the cross-file rules need them: files are grouped
+# by the project roots crossfile pairs them under (computed from the path alone, by the same
+# function), each group is parsed, checked and dropped. Memory therefore stays flat however
+# many files a run holds, and groups can go to worker processes independently.
+
+
+def _projects(files: Iterable[str], *, in_walk_order: bool) -> Iterator[list[str]]:
+    """`files` in groups that hold every file a cross-file project could pair.
+
+    A file pairs under its `android/` root if it is a manifest and its `ios/` root if it is a
+    plist; which it is shows only after parsing, so a group joins both roots. Files with
+    neither root form groups of one. Files from one depth-first walk come folder by folder,
+    and a walk never returns to a folder it has left: a group is complete, and is given out,
+    once the walk is outside all of its roots. Otherwise groups wait for the last file.
+    """
+    parent: dict[str, str] = {}
+
+    def find(key: str) -> str:
+        while parent.setdefault(key, key) != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    groups: dict[str, tuple[list[str], set[str]]] = {}  # by representative root: files, roots
+    for path in files:
+        keys = [k for k in (project_root(path, "android"), project_root(path, "ios")) if k]
+        if not keys:
+            yield [path]
+            continue
+        first = find(keys[0])
+        members, roots = groups.setdefault(first, ([], set()))
+        for key in keys[1:]:
+            other = find(key)
+            if other != first:
+                parent[other] = first
+                joined = groups.pop(other, ([], set()))
+                members += joined[0]
+                roots |= joined[1]
+        members.append(path)
+        roots.update(keys)
+        if in_walk_order:
+            done = [r for r, (_, rs) in groups.items() if not any(_inside(path, k) for k in rs)]
+            for root in done:
+                yield groups.pop(root)[0]
+    for members, _ in groups.values():
+        yield members
+
+
+def _inside(path: str, folder: str) -> bool:
+    """`path` is below `folder` (a root computed from such a path, so spelt alike)."""
+    if folder == ".":
+        return not os.path.isabs(path)
+    return path.startswith(folder if folder.endswith(os.sep) else folder + os.sep)
+
+
+Chunk = list[list[str]]
+
+
+def _chunks(groups: Iterable[list[str]]) -> Iterator[Chunk]:
+    """Consecutive groups packed into tasks of about CHUNK_FILES files."""
+    chunk: Chunk = []
+    size = 0
+    for group in groups:
+        chunk.append(group)
+        size += len(group)
+        if size >= CHUNK_FILES:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+@dataclass
+class _Partial:
+    """What one task found, plus up to two loose app manifests and plists for pairing."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    manifests: list[str] = field(default_factory=list)
+    plists: list[str] = field(default_factory=list)
+
+    def keep_loose(self, manifests: Sequence[str], plists: Sequence[str]) -> None:
+        self.manifests = [*self.manifests, *manifests][:2]
+        self.plists = [*self.plists, *plists][:2]
+
+
+def _lint_chunk(chunk: Chunk, context: LintContext) -> _Partial:
+    partial = _Partial()
+    for group in chunk:
+        docs: list[Document] = [read_document(path) for path in group]
+        for doc in docs:
+            partial.diagnostics += check_document(doc, context)
+        paired = [doc for doc in docs if not _loose(doc)]
+        partial.diagnostics += check_projects(paired, context)
+        # Paths rather than documents: they are rarely paired, and paths are cheap to send.
+        partial.keep_loose(
+            [d.path for d in docs if isinstance(d, Manifest) and not d.is_library and _loose(d)],
+            [d.path for d in docs if isinstance(d, Plist) and d.is_app and _loose(d)],
+        )
+    return partial
+
+
+def _loose(doc: Document) -> bool:
+    """A document outside any android/ (manifest) or ios/ (plist) folder."""
+    if isinstance(doc, Manifest):
+        return project_root(doc.path, "android") is None
+    if isinstance(doc, Plist):
+        return project_root(doc.path, "ios") is None
+    return False
+
+
+# --- worker processes ---------------------------------------------------------------------------
+
+
+def _lint_chunks(
+    chunks: Iterator[Chunk], context: LintContext, jobs: int | None
+) -> Iterator[_Partial]:
+    """The chunks linted here, or by a process pool once the input shows itself large.
+
+    The pool's size follows `_workers` as if every chunk were known: chunks are read ahead
+    (the walk goes on) only until that number can no longer change.
+    """
+    ahead: list[Chunk] = []
+    files = 0
+    wanted = jobs if jobs is not None else _cores()
+    for chunk in chunks:
+        ahead.append(chunk)
+        files += sum(len(group) for group in chunk)
+        if len(ahead) >= wanted and (jobs is not None or files > PARALLEL_MIN_FILES):
+            break
+    workers = _workers(jobs, files, len(ahead))
+    if workers > 1:
+        yield from _parallel(itertools.chain(ahead, chunks), context, workers)
+    else:
+        yield from (_lint_chunk(chunk, context) for chunk in itertools.chain(ahead, chunks))
+
+
+def _cores() -> int:
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return cores or 1
+
+
+def _workers(jobs: int | None, files: int, chunks: int) -> int:
+    if jobs is None:
+        if files <= PARALLEL_MIN_FILES:
+            return 1
+        jobs = _cores()
+    return max(1, min(jobs, chunks))
+
+
+_CONTEXT: LintContext | None = None  # the run's options, set once in each worker process
+
+
+def _init_worker(context: LintContext) -> None:
+    global _CONTEXT  # noqa: PLW0603 - a worker serves one run: its context is process state
+    _CONTEXT = context
+
+
+# A diagnostic's fields in order: plain tuples pickle in half the time of dataclass instances.
+_Row = tuple[str, int | None, str, Severity, str, str | None]
+
+
+def _lint_chunk_in_worker(chunk: Chunk) -> tuple[list[_Row], list[str], list[str]]:
+    assert _CONTEXT is not None
+    partial = _lint_chunk(chunk, _CONTEXT)
+    rows = [(d.path, d.line, d.code, d.severity, d.message, d.fix) for d in partial.diagnostics]
+    return rows, partial.manifests, partial.plists
+
+
+def _parallel(chunks: Iterable[Chunk], context: LintContext, workers: int) -> Iterator[_Partial]:
+    """Results of `chunks` linted by `workers` processes, in the order of `chunks`.
+
+    A plain process pool: the context (registry and options) goes to each worker once, tasks
+    are short lists of paths and results are diagnostics, so little crosses the pipes.
+    Tasks are handed out as the walk finds them, and at most a few per worker wait: results
+    are taken in as they come, so memory does not follow the number of files.
+    """
+    from concurrent.futures import ProcessPoolExecutor
+
+    # Forked workers inherit what the parent has loaded: the parser once, not once per worker.
+    import lxml.etree  # noqa: F401
+
+    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(context,)) as pool:
+        waiting: deque[Future[tuple[list[_Row], list[str], list[str]]]] = deque()
+        for chunk in chunks:
+            waiting.append(pool.submit(_lint_chunk_in_worker, chunk))
+            while waiting and (waiting[0].done() or len(waiting) > 4 * workers):
+                yield _received(waiting.popleft())
+        while waiting:
+            yield _received(waiting.popleft())
+
+
+def _received(future: Future[tuple[list[_Row], list[str], list[str]]]) -> _Partial:
+    rows, manifests, plists = future.result()
+    return _Partial([Diagnostic(*row) for row in rows], manifests, plists)

@@ -1,0 +1,1 @@
+"""The registry: model, loading and validation, selection and the maintainer tools."""

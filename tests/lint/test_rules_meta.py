@@ -1,0 +1,59 @@
+"""The rule table: permanent well-formed identities, complete documentation, fixtures both ways."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from schemegen.core.diagnostics import Rule, Severity
+from schemegen.lint.rules import RULES, android, crossfile, inputs, ios
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+SECTIONS = (
+    "## What it does",
+    "## Why is this bad?",
+    "## Example",
+    "## Use instead",
+    "## References",
+)
+
+
+def test_codes_and_names_are_unique_and_well_formed() -> None:
+    codes = [rule.code for rule in RULES]
+    names = [rule.name for rule in RULES]
+    assert len(set(codes)) == len(codes)
+    assert len(set(names)) == len(names)
+    for rule in RULES:
+        assert re.fullmatch(r"SG\d{3}", rule.code), rule.code
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)+", rule.name), rule.name
+        assert isinstance(rule.severity, Severity)
+
+
+def test_code_ranges_follow_the_modules() -> None:
+    for module, prefix in ((inputs, "SG0"), (android, "SG1"), (ios, "SG2"), (crossfile, "SG3")):
+        assert all(rule.code.startswith(prefix) for rule in module.RULES), module.__name__
+    assert RULES == inputs.RULES + android.RULES + ios.RULES + crossfile.RULES
+    assert [r.code for r in RULES] == sorted(r.code for r in RULES)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
+def test_docstring_has_the_sections_in_order(rule: Rule) -> None:
+    doc = rule.doc
+    assert doc.split("\n", 1)[0].strip(), "a one-line summary comes first"
+    positions = [doc.find(section) for section in SECTIONS]
+    assert all(p >= 0 for p in positions), [
+        s for s, p in zip(SECTIONS, positions, strict=True) if p < 0
+    ]
+    assert positions == sorted(positions)
+    references = doc[positions[-1] :]
+    assert re.search(r"\]\(https://", references), "References link the platform documentation"
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
+def test_every_rule_has_a_failing_and_a_passing_fixture(rule: Rule) -> None:
+    names = [p.name for p in FIXTURES.iterdir()]
+    assert any(n.startswith(f"{rule.code}-fail") for n in names), f"no {rule.code}-fail fixture"
+    assert any(n.startswith(f"{rule.code}-pass") for n in names), f"no {rule.code}-pass fixture"
