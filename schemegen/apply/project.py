@@ -74,6 +74,41 @@ def detect(
     return Project(kind, root, android=android, ios=ios)
 
 
+def detect_framework(root: Path) -> tuple[str, str]:
+    """The `--framework` value for the project at `root`, and the file that shows it."""
+    if not root.is_dir():
+        raise DetectError(f"{root} is not a directory")
+    kind = _kind(root)
+    capacitor = next(
+        (
+            f"capacitor.config.{ext}"
+            for ext in ("json", "ts", "js")
+            if (root / f"capacitor.config.{ext}").is_file()
+        ),
+        "@capacitor/core in package.json",
+    )
+    if kind == "Flutter":
+        return "flutter", "pubspec.yaml"
+    if kind == "Capacitor/Ionic":
+        return "capacitor", capacitor
+    expo = _expo_config(root)
+    if expo is not None:
+        return "expo", expo
+    if kind == "React Native":
+        return "react-native", "react-native in package.json"
+    return "native", "no Flutter, React Native, Expo or Capacitor files"
+
+
+def _expo_config(root: Path) -> str | None:
+    """The Expo app config of `root` (app.json with an `expo` key or expo installed, or
+    app.config.*), or None."""
+    dependencies = _package_json(root)
+    installed = "expo" in {**dependencies["dependencies"], **dependencies["devDependencies"]}
+    if (root / "app.json").is_file() and ("expo" in _json_object(root / "app.json") or installed):
+        return "app.json"
+    return next((name for name in EXPO_JS_CONFIGS if (root / name).is_file()), None)
+
+
 def _explicit(root: Path, name: str | None) -> Path | None:
     if name is None:
         return None

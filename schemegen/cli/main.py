@@ -152,7 +152,7 @@ def _check_ios_limit(limit: int) -> None:
 
 
 def _add_generate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from schemegen.generate.render import LANGS, PLATFORMS, TARGETS
+    from schemegen.generate.render import FRAMEWORKS, LANGS, PLATFORMS, TARGETS
     from schemegen.generate.views import PAY_METHODS, WEB_SDKS
 
     p = sub.add_parser("generate", help="write the Android, iOS and web payment glue for an app")
@@ -162,12 +162,24 @@ def _add_generate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="your app's return scheme: myshop, myshop:// or myshop://path?x=1",
     )
     p.add_argument("--out", default="payment-config", help="output folder (default payment-config)")
+    p.add_argument(
+        "--framework",
+        default="native",
+        choices=(*FRAMEWORKS, "auto"),
+        help="the app's framework (default native); auto detects it in --project",
+    )
+    p.add_argument(
+        "--project",
+        default=".",
+        metavar="DIR",
+        help="the project --framework auto looks at (default .)",
+    )
     p.add_argument("--platform", type=_csv, default=PLATFORMS, help="android,ios,web (default all)")
     p.add_argument(
         "--lang",
         type=_csv,
         default=LANGS,
-        help="handler languages: java,kotlin,swift,objc (default all; XML, JS always)",
+        help="native handler languages: java,kotlin,swift,objc (default all)",
     )
     keys = ", ".join(t.key for t in TARGETS)
     p.add_argument(
@@ -217,6 +229,9 @@ def _generate(args: argparse.Namespace) -> int:
     from schemegen.generate import views as generate
 
     _check_ios_limit(args.ios_query_limit)
+    framework = args.framework
+    if framework == "auto":
+        framework = _detected_framework(Path(args.project))
     reg = load_registry(_overlay_paths(args))
     options = generate.Options(
         app_scheme=args.app_scheme,
@@ -232,6 +247,7 @@ def _generate(args: argparse.Namespace) -> int:
         ios_query_limit=args.ios_query_limit,
         platforms=tuple(args.platform),
         langs=tuple(args.lang),
+        framework=framework,
     )
     try:
         result = generate.generate(reg, _criteria(args), options)
@@ -262,6 +278,17 @@ def _generate(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot write {out}: {error}") from None
     print(f"schemegen: wrote {len(result.files)} files to {out}", file=sys.stderr)
     return Exit.OK
+
+
+def _detected_framework(root: Path) -> str:
+    from schemegen.apply import project
+
+    try:
+        framework, evidence = project.detect_framework(root)
+    except project.DetectError as error:
+        raise UsageError(str(error)) from None
+    _err(f"--framework auto: {framework} ({evidence})")
+    return framework
 
 
 def _check_drift(out: Path, files: dict[str, str]) -> int:

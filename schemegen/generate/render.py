@@ -17,7 +17,11 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Target:
-    """One generated file: where it goes, which template makes it, how it comments."""
+    """One generated file: where it goes, which template makes it, how it comments.
+
+    `platform` is android, ios, web, or mobile (a file both apps use, emitted when either is
+    selected); `frameworks` holds the `--framework` values that emit the file.
+    """
 
     key: str
     path: str
@@ -25,7 +29,15 @@ class Target:
     platform: str
     lang: str
     comment: str
+    frameworks: frozenset[str]
 
+
+FRAMEWORKS = ("native", "flutter", "react-native", "expo", "capacitor")
+EVERY_FRAMEWORK = frozenset(FRAMEWORKS)
+# Expo regenerates the native folders at prebuild: its config plugin replaces the fragments.
+FRAGMENT_FRAMEWORKS = EVERY_FRAMEWORK - {"expo"}
+NATIVE = frozenset({"native"})
+REACT_NATIVE = frozenset({"react-native", "expo"})
 
 # `{prefix}` in a path is replaced by --class-prefix.
 TARGETS: tuple[Target, ...] = (
@@ -36,6 +48,7 @@ TARGETS: tuple[Target, ...] = (
         "android",
         "xml",
         "xml",
+        FRAGMENT_FRAMEWORKS,
     ),
     Target(
         "java",
@@ -44,6 +57,7 @@ TARGETS: tuple[Target, ...] = (
         "android",
         "java",
         "slash",
+        NATIVE,
     ),
     Target(
         "kotlin",
@@ -52,8 +66,17 @@ TARGETS: tuple[Target, ...] = (
         "android",
         "kotlin",
         "slash",
+        NATIVE,
     ),
-    Target("plist", "ios/Info.plist.fragment.xml", "ios/plist.xml.jinja", "ios", "xml", "xml"),
+    Target(
+        "plist",
+        "ios/Info.plist.fragment.xml",
+        "ios/plist.xml.jinja",
+        "ios",
+        "xml",
+        "xml",
+        FRAGMENT_FRAMEWORKS,
+    ),
     Target(
         "swift",
         "ios/{prefix}PaymentWebViewHandler.swift",
@@ -61,6 +84,7 @@ TARGETS: tuple[Target, ...] = (
         "ios",
         "swift",
         "slash",
+        NATIVE,
     ),
     Target(
         "objc-header",
@@ -69,15 +93,58 @@ TARGETS: tuple[Target, ...] = (
         "ios",
         "objc",
         "slash",
+        NATIVE,
     ),
     Target(
-        "objc", "ios/{prefix}PaymentWebViewHandler.m", "ios/handler.m.jinja", "ios", "objc", "slash"
+        "objc",
+        "ios/{prefix}PaymentWebViewHandler.m",
+        "ios/handler.m.jinja",
+        "ios",
+        "objc",
+        "slash",
+        NATIVE,
     ),
-    Target("js", "web/request_pay.js", "web/request_pay.js.jinja", "web", "js", "slash"),
+    Target(
+        "js",
+        "web/request_pay.js",
+        "web/request_pay.js.jinja",
+        "web",
+        "js",
+        "slash",
+        EVERY_FRAMEWORK,
+    ),
+    Target(
+        "ts",
+        "react-native/paymentUrls.ts",
+        "react-native/paymentUrls.ts.jinja",
+        "mobile",
+        "ts",
+        "slash",
+        REACT_NATIVE,
+    ),
+    Target(
+        "tsx",
+        "react-native/PaymentWebView.tsx",
+        "react-native/PaymentWebView.tsx.jinja",
+        "mobile",
+        "tsx",
+        "slash",
+        REACT_NATIVE,
+    ),
+    Target(
+        "expo-plugin",
+        "expo/withSchemegenPayment.js",
+        "expo/withSchemegenPayment.js.jinja",
+        "mobile",
+        "js",
+        "slash",
+        frozenset({"expo"}),
+    ),
 )
 
 LANGS = ("java", "kotlin", "swift", "objc")
 PLATFORMS = ("android", "ios", "web")
+APP_PLATFORMS = frozenset({"android", "ios"})
 
 
 @dataclass(frozen=True)
@@ -101,6 +168,7 @@ class View:
     store_id: str
     channel_key: str
     v2_pay_method: str = "CARD"
+    ios_query_limit: int = 25
 
 
 @cache

@@ -54,6 +54,7 @@ class Options:
     ios_query_limit: int = selection.IOS_QUERY_DEFAULT_LIMIT
     platforms: tuple[str, ...] = render.PLATFORMS
     langs: tuple[str, ...] = render.LANGS
+    framework: str = "native"
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,12 @@ def validate(registry: Registry, options: Options) -> schemes.AppScheme:
             ",".join(render.LANGS),
         ),
         (
+            options.framework in render.FRAMEWORKS,
+            "--framework",
+            options.framework,
+            ", ".join(render.FRAMEWORKS),
+        ),
+        (
             1 <= options.ios_query_limit <= selection.IOS_QUERY_HARD_LIMIT,
             "--ios-query-limit",
             str(options.ios_query_limit),
@@ -175,17 +182,26 @@ def build_view(
         store_id=options.store_id,
         channel_key=options.channel_key,
         v2_pay_method=V2_PAY_METHODS.get(options.pay_method, "EASY_PAY"),
+        ios_query_limit=options.ios_query_limit,
     )
     return view, budget
 
 
 def selected_targets(options: Options) -> tuple[render.Target, ...]:
-    """Targets of the chosen platforms; --lang filters code, XML and JS always come along."""
-    return tuple(
-        t
-        for t in render.TARGETS
-        if t.platform in options.platforms and (t.lang in options.langs or t.lang in ("xml", "js"))
-    )
+    """Targets of the framework and platforms; --lang filters only the native handlers."""
+    return tuple(t for t in render.TARGETS if _selected(t, options))
+
+
+def _selected(target: render.Target, options: Options) -> bool:
+    if options.framework not in target.frameworks:
+        return False
+    platforms = set(options.platforms)
+    if target.platform == "mobile":
+        on_platform = bool(platforms & render.APP_PLATFORMS)
+    else:
+        on_platform = target.platform in platforms
+    native_code = options.framework == "native" and target.lang in render.LANGS
+    return on_platform and (not native_code or target.lang in options.langs)
 
 
 def generate(registry: Registry, criteria: selection.Criteria, options: Options) -> Result:
