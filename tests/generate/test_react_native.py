@@ -1,0 +1,248 @@
+"""React Native: tsc against the published types, and the URL router in Node on the URL table."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import ROOT, sample_view
+from jstools import link_node_modules, node, tsc
+
+from schemegen.cli.main import main
+from schemegen.generate import render
+from schemegen.generate import views as generate
+from schemegen.registry import model as registry
+from schemegen.registry import selection
+
+TARGET = {t.key: t for t in render.TARGETS}
+GOLDEN = Path(__file__).parent / "golden"
+URL_CASES = ROOT / "tests" / "url_cases.yaml"
+TYPES = ("typescript", "react-native", "react-native-webview", "@types/react", "react")
+TSCONFIG = {
+    "compilerOptions": {
+        "target": "es2022",
+        "lib": ["es2022"],
+        "module": "esnext",
+        "moduleResolution": "bundler",
+        "jsx": "react-jsx",
+        "strict": True,
+        "noUncheckedIndexedAccess": True,
+        "noEmit": True,
+        "skipLibCheck": True,
+        "types": [],
+    }
+}
+# Plays the device: which URLs an app, the Play Store or a browser takes in each scenario.
+DRIVER = r"""
+const fs = require("fs");
+const router = require(process.argv[2]);
+const cases = JSON.parse(fs.readFileSync(process.argv[3], "utf8"));
+
+function opens(url, scenario) {
+  const scheme = router.urlScheme(url);
+  if (scheme === "http" || scheme === "https") return true;
+  if (scheme === "market" || scheme === "itms-apps") return scenario !== "bare";
+  return scenario === "installed";
+}
+
+async function outcome(url, platform, scenario) {
+  const kind = router.classifyPaymentUrl(url);
+  if (kind === "web") return { action: "webview" };
+  if (kind === "return") return { action: "return" };
+  const opener = {
+    openURL: (next) => opens(next, scenario) ? Promise.resolve(true)
+      : Promise.reject(new Error("Could not open URL " + next)),
+    loadInWebView: () => {},
+  };
+  const step = await router.openExternalPaymentUrl(url, platform, opener);
+  if (step === null) return { action: "nothing" };
+  return { action: step.open === "webview" ? "load" : "start", url: step.url };
+}
+
+(async () => {
+  const results = {};
+  for (const c of cases) {
+    for (const platform of c.platforms) {
+      for (const scenario of Object.keys(c.expect)) {
+        results[`${c.id}/${platform}/${scenario}`] = await outcome(c.url, platform, scenario);
+      }
+    }
+  }
+  console.log(JSON.stringify(results));
+})();
+"""
+
+
+def tsconfig(files: list[str]) -> str:
+    return json.dumps({**TSCONFIG, "files": files}, indent=2)
+
+
+def rendered(key: str, **overrides: object) -> str:
+    view = sample_view(**overrides)
+    return render.with_header(TARGET[key], render.render_body(TARGET[key], view), "2026.11.0")
+
+
+def generated_files(tmp_path: Path) -> Path:
+    """The project-shaped output of `generate --framework react-native`, with node_modules."""
+    out = tmp_path / "app"
+    assert main(["generate", "--framework", "react-native", "--app-scheme", "myshop",
+                 "--out", str(out)]) == 0  # fmt: skip
+    link_node_modules(out, *TYPES)
+    return out
+
+
+def load_cases() -> list[dict[str, Any]]:
+    data = yaml.safe_load(URL_CASES.read_text(encoding="utf-8"))
+    cases: list[dict[str, Any]] = data["cases"]
+    return cases
+
+
+# --- type checks -----------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_tsx_and_ts_type_check_strict_against_published_types(tmp_path: Path) -> None:
+    out = generated_files(tmp_path)
+    (out / "tsconfig.json").write_text(
+        tsconfig(["react-native/PaymentWebView.tsx", "react-native/paymentUrls.ts"])
+    )
+    done = tsc(out, "-p", "tsconfig.json")
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+SYNC = "(request: ShouldStartLoadRequest): boolean =>"
+BROKEN = {
+    # A misspelled prop: caught only because the props go through `satisfies WebViewProps`.
+    "misspelled-prop": (
+        "javaScriptEnabled: true,",
+        "javaScriptEnabled: true,\n    setSupportMultipleWindow: true,",
+        "TS2561",
+    ),
+    "wrong-prop-type": ('mixedContentMode: "always",', 'mixedContentMode: "yes",', "TS2322"),
+    # The callback must answer synchronously: a Promise is not a boolean.
+    "async-callback": (
+        SYNC,
+        "async (request: ShouldStartLoadRequest) =>",
+        "'Promise<boolean>' is not assignable to type 'boolean'",
+    ),
+    "misspelled-event-field": ("nativeEvent.targetUrl", "nativeEvent.targetUrI", "TS2551"),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_a_wrong_prop_fails_the_type_check(tmp_path: Path, name: str) -> None:
+    old, new, error = BROKEN[name]
+    out = generated_files(tmp_path)
+    component = out / "react-native" / "PaymentWebView.tsx"
+    source = component.read_text(encoding="utf-8")
+    assert old in source
+    (out / "react-native" / "Broken.tsx").write_text(source.replace(old, new, 1))
+    (out / "tsconfig.json").write_text(tsconfig(["react-native/Broken.tsx"]))
+    done = tsc(out, "-p", "tsconfig.json")
+    assert done.returncode != 0
+    assert error in done.stdout, done.stdout
+
+
+# --- the router in Node ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def node_outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, str]]:
+    """Every case of the URL table through the compiled paymentUrls.ts, in one Node run."""
+    out = generated_files(tmp_path_factory.mktemp("rn"))
+    done = tsc(
+        out,
+        "react-native/paymentUrls.ts",
+        "--ignoreConfig",
+        "--outDir",
+        "js",
+        "--module",
+        "commonjs",
+        "--target",
+        "es2022",
+        "--strict",
+        "--noUncheckedIndexedAccess",
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    (out / "cases.json").write_text(json.dumps(load_cases()), encoding="utf-8")
+    (out / "driver.js").write_text(DRIVER, encoding="utf-8")
+    run = node(out, out / "driver.js", str(out / "js" / "paymentUrls.js"), str(out / "cases.json"))
+    assert run.returncode == 0, run.stderr
+    outcomes: dict[str, dict[str, str]] = json.loads(run.stdout)
+    return outcomes
+
+
+def _rows() -> list[tuple[str, str, str, dict[str, str]]]:
+    return [
+        (case["id"], platform, scenario, expected)
+        for case in load_cases()
+        for platform in case["platforms"]
+        for scenario, expected in case["expect"].items()
+    ]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("case", "platform", "scenario", "expected"), _rows())
+def test_router_follows_the_url_table(
+    node_outcomes: dict[str, dict[str, str]],
+    case: str,
+    platform: str,
+    scenario: str,
+    expected: dict[str, str],
+) -> None:
+    # Linking starts a VIEW of the URL; it cannot name the package, so `package` is not checked.
+    wanted = {k: v for k, v in expected.items() if k in ("action", "url")}
+    assert node_outcomes[f"{case}/{platform}/{scenario}"] == wanted
+
+
+# --- generation ------------------------------------------------------------------------------
+
+
+def test_react_native_adds_its_files_and_keeps_the_fragments() -> None:
+    reg = registry.load()
+    options = generate.Options(app_scheme="myshop", framework="react-native")
+    files = generate.generate(reg, selection.Criteria(), options).files
+    assert sorted(files) == [
+        "android/AndroidManifest.fragment.xml",
+        "ios/Info.plist.fragment.xml",
+        "react-native/PaymentWebView.tsx",
+        "react-native/paymentUrls.ts",
+        "web/request_pay.js",
+    ]
+
+
+def test_js_call_is_identical_for_every_framework() -> None:
+    reg = registry.load()
+    calls = {
+        generate.generate(
+            reg, selection.Criteria(), generate.Options(app_scheme="myshop", framework=framework)
+        ).by_key["js"]
+        for framework in render.FRAMEWORKS
+    }
+    assert len(calls) == 1
+
+
+def test_router_has_no_can_open_url() -> None:
+    for key in ("ts", "tsx"):
+        code = "\n".join(
+            line for line in rendered(key).splitlines() if not line.lstrip().startswith("//")
+        )
+        assert "canOpenURL" not in code
+        assert "setSupportMultipleWindows" not in code
+
+
+@pytest.mark.parametrize("key", ["ts", "tsx"])
+def test_golden(key: str) -> None:
+    path = GOLDEN / render.target_path(TARGET[key], "")
+    text = rendered(key)
+    if os.environ.get("SCHEMEGEN_UPDATE_GOLDEN") == "1":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    if not path.is_file():
+        pytest.fail(f"{path} is missing; create it with SCHEMEGEN_UPDATE_GOLDEN=1")
+    assert path.read_text(encoding="utf-8") == text
