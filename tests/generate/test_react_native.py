@@ -36,38 +36,43 @@ TSCONFIG = {
         "types": [],
     }
 }
-# Plays the device: which URLs an app, the Play Store or a browser takes in each scenario.
+# Plays the device of each scenario of tests/url_cases.yaml for React Native's Linking.openURL,
+# which starts ACTION_VIEW of the URL with no category and no package (react-native
+# ReactAndroid/src/main/java/com/facebook/react/modules/intent/IntentModule.kt), and rejects
+# when nothing takes it.
 DRIVER = r"""
 const fs = require("fs");
 const router = require(process.argv[2]);
-const cases = JSON.parse(fs.readFileSync(process.argv[3], "utf8"));
+const table = JSON.parse(fs.readFileSync(process.argv[3], "utf8"));
 
-function opens(url, scenario) {
+function opens(url, platform, scenario) {
   const scheme = router.urlScheme(url);
-  if (scheme === "http" || scheme === "https") return true;
-  if (scheme === "market" || scheme === "itms-apps") return scenario !== "bare";
-  return scenario === "installed";
+  const apps = scenario !== "missing" && scenario !== "no_store";
+  const outside = scenario !== "no_store";  // a store app and a browser
+  if (scheme === "tel" || scheme === "mailto" || scheme === "sms") return true;
+  if (platform === "ios" && scheme === "itms-apps") return true;
+  if (scheme === "http" || scheme === "https" || scheme === "market") return outside;
+  return apps && table.apps.some((app) => app.schemes.includes(scheme));
 }
 
 async function outcome(url, platform, scenario) {
-  const kind = router.classifyPaymentUrl(url);
-  if (kind === "web") return { action: "webview" };
-  if (kind === "return") return { action: "return" };
+  const kind = router.classifyPaymentUrl(url, platform);
+  if (kind === "web") return { action: "web" };
+  if (kind === "return") return { action: "return", url };
   const opener = {
-    openURL: (next) => opens(next, scenario) ? Promise.resolve(true)
+    openURL: (next) => opens(next, platform, scenario) ? Promise.resolve(true)
       : Promise.reject(new Error("Could not open URL " + next)),
     loadInWebView: () => {},
   };
-  const step = await router.openExternalPaymentUrl(url, platform, opener);
-  if (step === null) return { action: "nothing" };
-  return { action: step.open === "webview" ? "load" : "start", url: step.url };
+  return router.openExternalPaymentUrl(url, platform, opener, scenario !== "subframe");
 }
 
 (async () => {
   const results = {};
-  for (const c of cases) {
+  for (const c of table.cases) {
     for (const platform of c.platforms) {
-      for (const scenario of Object.keys(c.expect)) {
+      const scenarios = platform === "ios" ? ["installed", "missing"] : table.scenarios;
+      for (const scenario of scenarios) {
         results[`${c.id}/${platform}/${scenario}`] = await outcome(c.url, platform, scenario);
       }
     }
@@ -75,6 +80,17 @@ async function outcome(url, platform, scenario) {
   console.log(JSON.stringify(results));
 })();
 """
+# Where Linking cannot do what the native router does, the outcome React Native gets instead.
+LINKING_LIMITS = {
+    # Linking adds no CATEGORY_BROWSABLE, so it also reaches app activities a web page could
+    # not reach from a browser.
+    f"kb-intent-not-browsable/android/{scenario}": {
+        "action": "launch",
+        "url": "kb-acp://pay",
+        "package": "com.kbcard.cxh.appcard",
+    }
+    for scenario in ("installed", "non_activity", "subframe")
+}
 
 
 def tsconfig(files: list[str]) -> str:
@@ -95,10 +111,9 @@ def generated_files(tmp_path: Path) -> Path:
     return out
 
 
-def load_cases() -> list[dict[str, Any]]:
-    data = yaml.safe_load(URL_CASES.read_text(encoding="utf-8"))
-    cases: list[dict[str, Any]] = data["cases"]
-    return cases
+def load_table() -> dict[str, Any]:
+    table: dict[str, Any] = yaml.safe_load(URL_CASES.read_text(encoding="utf-8"))
+    return table
 
 
 # --- type checks -----------------------------------------------------------------------------
@@ -152,12 +167,14 @@ def test_a_wrong_prop_fails_the_type_check(tmp_path: Path, name: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def node_outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, str]]:
+def node_outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, object]]:
     """Every case of the URL table through the compiled paymentUrls.ts, in one Node run."""
-    out = generated_files(tmp_path_factory.mktemp("rn"))
+    out = tmp_path_factory.mktemp("rn")
+    (out / "paymentUrls.ts").write_text(render.render_body(TARGET["ts"], sample_view()))
+    link_node_modules(out, "typescript")
     done = tsc(
         out,
-        "react-native/paymentUrls.ts",
+        "paymentUrls.ts",
         "--ignoreConfig",
         "--outDir",
         "js",
@@ -169,35 +186,41 @@ def node_outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[st
         "--noUncheckedIndexedAccess",
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    (out / "cases.json").write_text(json.dumps(load_cases()), encoding="utf-8")
+    (out / "table.json").write_text(json.dumps(load_table()), encoding="utf-8")
     (out / "driver.js").write_text(DRIVER, encoding="utf-8")
-    run = node(out, out / "driver.js", str(out / "js" / "paymentUrls.js"), str(out / "cases.json"))
+    run = node(out, out / "driver.js", str(out / "js" / "paymentUrls.js"), str(out / "table.json"))
     assert run.returncode == 0, run.stderr
-    outcomes: dict[str, dict[str, str]] = json.loads(run.stdout)
+    outcomes: dict[str, dict[str, object]] = json.loads(run.stdout)
     return outcomes
 
 
-def _rows() -> list[tuple[str, str, str, dict[str, str]]]:
-    return [
-        (case["id"], platform, scenario, expected)
-        for case in load_cases()
-        for platform in case["platforms"]
-        for scenario, expected in case["expect"].items()
-    ]
+def _rows() -> list[Any]:
+    """(case/platform/scenario, expected outcome); a scenario left out is `installed`."""
+    table = load_table()
+    rows = []
+    for case in table["cases"]:
+        for platform in case["platforms"]:
+            expect = case["expect_ios" if platform == "ios" else "expect"]
+            scenarios = ("installed", "missing") if platform == "ios" else table["scenarios"]
+            for scenario in scenarios:
+                key = f"{case['id']}/{platform}/{scenario}"
+                rows.append(pytest.param(key, expect.get(scenario, expect["installed"]), id=key))
+    return rows
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(("case", "platform", "scenario", "expected"), _rows())
+@pytest.mark.parametrize(("key", "expected"), _rows())
 def test_router_follows_the_url_table(
-    node_outcomes: dict[str, dict[str, str]],
-    case: str,
-    platform: str,
-    scenario: str,
-    expected: dict[str, str],
+    node_outcomes: dict[str, dict[str, object]], key: str, expected: dict[str, object]
 ) -> None:
-    # Linking starts a VIEW of the URL; it cannot name the package, so `package` is not checked.
-    wanted = {k: v for k, v in expected.items() if k in ("action", "url")}
-    assert node_outcomes[f"{case}/{platform}/{scenario}"] == wanted
+    assert node_outcomes[key] == LINKING_LIMITS.get(key, expected)
+
+
+def test_every_linking_limit_is_a_row_of_the_table() -> None:
+    rows = {row.values[0]: row.values[1] for row in _rows()}
+    for key, outcome in LINKING_LIMITS.items():
+        assert key in rows
+        assert rows[key] != outcome
 
 
 # --- generation ------------------------------------------------------------------------------
