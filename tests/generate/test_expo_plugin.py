@@ -18,7 +18,7 @@ from schemegen.generate import render
 TARGET = {t.key: t for t in render.TARGETS}
 GOLDEN = Path(__file__).parent / "golden"
 ANDROID_NAME = "{http://schemas.android.com/apk/res/android}name"
-PACKAGES = ("@expo/config-plugins", "@expo/prebuild-config", "@expo/plist")
+PACKAGES = ("expo", "@expo/config-plugins", "@expo/prebuild-config", "@expo/plist")
 # Runs the plugin as `expo prebuild` would, without android/ or ios/ folders: introspection
 # gives the manifest and Info.plist the mods produce. argv: plugin, options as JSON.
 DRIVER = r"""
