@@ -91,15 +91,15 @@ def detect_framework(root: Path) -> tuple[str, str]:
         return "flutter", "pubspec.yaml"
     if kind == "Capacitor/Ionic":
         return "capacitor", capacitor
-    expo = _expo_config(root)
+    expo = expo_config(root)
     if expo is not None:
         return "expo", expo
     if kind == "React Native":
         return "react-native", "react-native in package.json"
-    return "native", "no Flutter, React Native, Expo or Capacitor files"
+    return "native", "no Flutter, React Native, Expo or Capacitor project files"
 
 
-def _expo_config(root: Path) -> str | None:
+def expo_config(root: Path) -> str | None:
     """The Expo app config of `root` (app.json with an `expo` key or expo installed, or
     app.config.*), or None."""
     dependencies = _package_json(root)
@@ -249,20 +249,12 @@ def infoplist_files(pbxproj: Path) -> tuple[list[Path], bool]:
     return list(dict.fromkeys(plists)), generates
 
 
-def expo_js_instructions(
-    config: str, scheme: str, schemes: Sequence[str], packages: Sequence[str]
-) -> str:
+def expo_js_instructions(config: str, scheme: str, plugin: str) -> str:
     """What to add to an app.config.js/ts by hand (we never edit JavaScript)."""
-    body = {
-        "scheme": scheme,
-        "ios": {"infoPlist": {"LSApplicationQueriesSchemes": list(schemes)}},
-        "plugins": [
-            ["expo-build-properties", {"android": {"manifestQueries": {"package": list(packages)}}}]
-        ],
-    }
+    body = {"scheme": scheme, "plugins": [plugin]}
     return (
         f"{config} is JavaScript, which schemegen does not edit. Merge this into the object it "
-        f"exports (install expo-build-properties for the Android queries):\n"
+        f"exports (keep a `scheme` list if it has one):\n"
         f"{json.dumps(body, indent=2, ensure_ascii=False)}\n"
     )
 

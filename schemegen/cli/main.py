@@ -287,7 +287,7 @@ def _detected_framework(root: Path) -> str:
         framework, evidence = project.detect_framework(root)
     except project.DetectError as error:
         raise UsageError(str(error)) from None
-    _err(f"--framework auto: {framework} ({evidence})")
+    _err(f"framework: {framework} (detected: {evidence})")
     return framework
 
 
@@ -583,6 +583,8 @@ HANDLER_LANGS = ("java", "kotlin", "swift", "objc")
 
 
 def _add_apply(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from schemegen.generate.render import FRAMEWORKS
+
     p = sub.add_parser(
         "apply",
         help="patch an app's AndroidManifest.xml and Info.plist in place, idempotently",
@@ -619,9 +621,14 @@ def _add_apply(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--android-manifest", metavar="FILE", help="the AndroidManifest.xml to edit")
     p.add_argument("--ios-plist", metavar="FILE", help="the Info.plist to edit")
     p.add_argument(
+        "--framework",
+        choices=FRAMEWORKS,
+        help="the app's framework (default: detected); writes its files at their usual places",
+    )
+    p.add_argument(
         "--handler",
         choices=HANDLER_LANGS,
-        help="also write the generated WebView handler in this language",
+        help="also write the generated native WebView handler in this language",
     )
     p.add_argument(
         "--handler-dir",
@@ -652,13 +659,18 @@ def _add_apply(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def _apply(args: argparse.Namespace) -> int:
+    from schemegen.apply import handlers
     from schemegen.core.atomic import WriteError, write_all
 
     root = Path(args.path)
-    plans, originals = _apply_plans(args, root)
+    plans, originals, framework = _apply_plans(args, root)
     for path, plan in plans.items():
         for note in plan.notes:
             _err(f"{_shown(path, root)}: notice: {note}")
+    snippet = handlers.snippet(framework)
+    if snippet is not None and not (args.diff or args.check):
+        _err("paste into the screen that shows the payment page:")
+        sys.stdout.write(snippet)
     pending = {path: plan for path, plan in plans.items() if plan.changed}
     if not pending:
         _err("nothing to change")
@@ -687,8 +699,8 @@ def _apply(args: argparse.Namespace) -> int:
 
 def _apply_plans(
     args: argparse.Namespace, root: Path
-) -> tuple[dict[Path, Plan], dict[Path, bytes | None]]:
-    """Every file's plan (nothing written); any unreadable or unpatchable file stops all."""
+) -> tuple[dict[Path, Plan], dict[Path, bytes | None], str]:
+    """Every file's plan (nothing written) and the framework; any bad file stops all."""
     from schemegen.apply import edit as patch
     from schemegen.apply import project
     from schemegen.registry import selection
@@ -707,6 +719,9 @@ def _apply_plans(
             "use a scheme of your own app"
         )
     criteria = _criteria(args)
+    framework = args.framework or _detected_framework(root)
+    if framework == "expo":
+        return (*_expo_plans(args, root, reg, criteria, scheme), framework)
     apps = selection.select(reg, criteria)
     manifest_want = patch.manifest_want(
         reg,
@@ -720,35 +735,140 @@ def _apply_plans(
     try:
         found = project.detect(root, args.android_manifest, args.ios_plist)
     except project.ExpoJsConfig as error:
-        kept = selection.cap(plist_want.schemes, args.ios_query_limit).kept
-        sys.stdout.write(
-            project.expo_js_instructions(error.config, scheme, kept, manifest_want.packages)
-        )
-        raise UsageError(f"{error.config}: add the settings above by hand") from None
+        message = _not_expo(framework, root, f"{error.config} configures an Expo app")
+        raise UsageError(message) from None
     except project.DetectError as error:
         raise UsageError(str(error)) from None
+    if found.expo is not None:
+        raise UsageError(_not_expo(framework, root, "app.json configures an Expo app"))
     _err(found.describe())
     originals: dict[Path, bytes | None] = {}
     plans: dict[Path, Plan] = {}
     steps: list[tuple[Path | None, Callable[[bytes], Plan]]] = [
         (found.android, lambda data: patch.plan_manifest(data, manifest_want)),
         (found.ios, lambda data: patch.plan_plist(data, plist_want)),
-        (found.expo, lambda data: project.plan_app_json(data, manifest_want, plist_want)),
     ]
     for path, planner in steps:
         if path is None:
             continue
         data = _read_input(path)
         originals[path] = data
-        try:
-            plans[path] = planner(data)
-        except patch.PatchError as error:
-            where = f"{path}:{error.line}" if error.line else str(path)
-            raise UsageError(f"{where}: {error}; nothing was changed") from None
+        plans[path] = _planned(path, planner, data)
     if args.handler:
         for path, (original, plan) in _handler_plans(args, reg, criteria, found).items():
             originals[path], plans[path] = original, plan
+    framework_files = _framework_plans(args, reg, criteria, root, framework)
+    for path, (original, plan) in framework_files.items():
+        originals[path], plans[path] = original, plan
+    return plans, originals, framework
+
+
+def _not_expo(framework: str, root: Path, what: str) -> str:
+    return (
+        f"--framework {framework}: {what} without android/ or ios/ folders in {root}; "
+        "use --framework expo, or run `npx expo prebuild` first"
+    )
+
+
+def _planned(path: Path, planner: Callable[[bytes], Plan], data: bytes) -> Plan:
+    from schemegen.apply.edit import PatchError
+
+    try:
+        return planner(data)
+    except PatchError as error:
+        where = f"{path}:{error.line}" if error.line else str(path)
+        raise UsageError(f"{where}: {error}; nothing was changed") from None
+
+
+def _expo_plans(
+    args: argparse.Namespace, root: Path, reg: Registry, criteria: Criteria, scheme: str
+) -> tuple[dict[Path, Plan], dict[Path, bytes | None]]:
+    """app.json gets the scheme and the plugin entry; the plugin and the RN files are written."""
+    from schemegen.apply import expo, handlers, project
+
+    config = project.expo_config(root)
+    if config is None:
+        raise UsageError(
+            f"--framework expo: no app.json or app.config.* in {root}; pass the project root"
+        )
+    if args.android_manifest or args.ios_plist:
+        raise UsageError(
+            "--framework expo edits app.json, not native files; use --framework native "
+            "to edit --android-manifest or --ios-plist"
+        )
+    _err(f"project: Expo ({config})")
+    plans: dict[Path, Plan] = {}
+    originals: dict[Path, bytes | None] = {}
+    path = root / config
+    if config == "app.json":
+        data = _read_input(path)
+        originals[path] = data
+        plans[path] = _planned(
+            path, lambda text: expo.plan_plugin(text, scheme, handlers.EXPO_PLUGIN_ENTRY), data
+        )
+    else:
+        sys.stdout.write(project.expo_js_instructions(config, scheme, handlers.EXPO_PLUGIN_ENTRY))
+        _err(f"{config}: notice: add the settings above by hand (schemegen never edits JavaScript)")
+    if (root / "android").is_dir() or (root / "ios").is_dir():
+        _err(
+            "notice: android/ and ios/ are left as they are: `npx expo prebuild` makes them "
+            "from the app config (use --framework native to edit them instead)"
+        )
+    for file, entry in _framework_plans(args, reg, criteria, root, "expo").items():
+        originals[file], plans[file] = entry
     return plans, originals
+
+
+def _framework_plans(
+    args: argparse.Namespace, reg: Registry, criteria: Criteria, root: Path, framework: str
+) -> dict[Path, tuple[bytes | None, Plan]]:
+    """The framework's generated files at their usual places in the project."""
+    from schemegen.apply import handlers
+    from schemegen.generate import views as generate
+
+    if framework == "native":
+        return {}
+    options = generate.Options(
+        app_scheme=args.app_scheme,
+        pg=args.pg,
+        ios_query_limit=args.ios_query_limit,
+        framework=framework,
+    )
+    try:
+        result = generate.generate(reg, criteria, options)
+    except generate.GenerateError as error:
+        raise UsageError(str(error)) from None
+    placed, unplaced = handlers.placements(root, tuple(result.by_key))
+    for key in unplaced:
+        _err(
+            f"notice: `{key}` has no usual place; print it with `schemegen generate --stdout {key}`"
+        )
+    return {
+        p.path: _generated_file_plan(p.path, result.by_key[p.key].encode("utf-8"), args.force)
+        for p in placed
+    }
+
+
+def _generated_file_plan(
+    path: Path, new: bytes, force: bool, what: str = "the generated file"
+) -> tuple[bytes | None, Plan]:
+    """Write `new` at `path`, unless a file there lacks our header or was edited (no --force)."""
+    from schemegen.apply.edit import Plan
+    from schemegen.core.header import read_header
+
+    original = _read_input(path) if path.exists() else None
+    if original is not None and original != new and not force:
+        header = read_header(original.decode("utf-8", errors="replace"))
+        if header is None:
+            raise UsageError(
+                f"{path}: exists without a schemegen header; not overwritten (use --force)"
+            )
+        if header.edited:
+            raise UsageError(
+                f"{path}: edited by hand since it was generated; not overwritten (use --force)"
+            )
+    change = f"{'wrote' if original is None else 'updated'} {what}"
+    return original, Plan(original or b"", new, (change,) if original != new else ())
 
 
 def _shown(path: Path, root: Path) -> str:
@@ -798,8 +918,6 @@ def _handler_plans(
 ) -> dict[Path, tuple[bytes | None, Plan]]:
     import re
 
-    from schemegen.apply.edit import Plan
-    from schemegen.core.header import read_header
     from schemegen.generate import render
     from schemegen.generate import views as generate
 
@@ -844,19 +962,7 @@ def _handler_plans(
             continue
         path = directory / Path(render.target_path(target, args.class_prefix)).name
         new = result.by_key[target.key].encode("utf-8")
-        original = _read_input(path) if path.exists() else None
-        if original is not None and original != new and not args.force:
-            header = read_header(original.decode("utf-8", errors="replace"))
-            if header is None:
-                raise UsageError(
-                    f"{path}: exists without a schemegen header; not overwritten (use --force)"
-                )
-            if header.edited:
-                raise UsageError(
-                    f"{path}: edited by hand since it was generated; not overwritten (use --force)"
-                )
-        change = f"{'wrote' if original is None else 'updated'} the generated handler"
-        plans[path] = (original, Plan(original or b"", new, (change,) if original != new else ()))
+        plans[path] = _generated_file_plan(path, new, args.force, "the generated handler")
     return plans
 
 

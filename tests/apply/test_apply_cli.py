@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import plistlib
 import shutil
@@ -171,48 +170,6 @@ def test_generated_infoplist_says_what_to_do(
     err = capsys.readouterr().err
     assert "GENERATE_INFOPLIST_FILE = YES" in err
     assert "INFOPLIST_FILE build setting" in err
-
-
-def test_expo_app_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    root = tmp_path / "expo"
-    root.mkdir()
-    (root / "package.json").write_text('{"dependencies": {"expo": "^51.0.0"}}')
-    app_json = root / "app.json"
-    app_json.write_text(
-        '{\n    "expo": {\n        "name": "shop",\n        "ios": {"infoPlist": '
-        '{"LSApplicationQueriesSchemes": ["nhappvardansimclick"]}}\n    }\n}\n'
-    )
-    assert main(["apply", str(root), *OPTIONS, "--fix"]) == 0
-    assert "project: Expo (managed) (app.json)" in capsys.readouterr().err
-    text = app_json.read_text()
-    assert text.startswith('{\n    "expo": {\n        "name": "shop",')
-    expo = json.loads(text)["expo"]
-    assert expo["scheme"] == "myshop"
-    queries = expo["ios"]["infoPlist"]["LSApplicationQueriesSchemes"]
-    assert queries[0] == "nhappcardansimclick"
-    assert "ispmobile" in queries
-    assert len(queries) == 25
-    plugin = expo["plugins"][0]
-    assert plugin[0] == "expo-build-properties"
-    assert "kvp.jjy.MispAndroid320" in plugin[1]["android"]["manifestQueries"]["package"]
-    before = snapshot(root)
-    assert main(["apply", str(root), *OPTIONS, "--fix"]) == 0
-    assert "nothing to change" in capsys.readouterr().err
-    assert snapshot(root) == before
-
-
-def test_expo_js_config_prints_what_to_add(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    root = tmp_path / "expo"
-    root.mkdir()
-    (root / "app.config.ts").write_text("export default {};\n")
-    assert main(["apply", str(root), *OPTIONS]) == 2
-    captured = capsys.readouterr()
-    assert "app.config.ts is JavaScript" in captured.out
-    assert '"LSApplicationQueriesSchemes": [' in captured.out
-    assert '"manifestQueries"' in captured.out
-    assert (root / "app.config.ts").read_text() == "export default {};\n"
 
 
 def test_app_scheme_of_a_registry_app_is_refused(
