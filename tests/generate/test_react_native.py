@@ -269,3 +269,29 @@ def test_golden(key: str) -> None:
     if not path.is_file():
         pytest.fail(f"{path} is missing; create it with SCHEMEGEN_UPDATE_GOLDEN=1")
     assert path.read_text(encoding="utf-8") == text
+
+
+HOSTILE = ['"', "'", "`", "${x}", "*/", "</script>", "\u2028", "a\nb", "\\", "\x00", "\ud800"]
+
+
+@pytest.mark.slow
+def test_every_value_stays_inside_its_literal(tmp_path: Path) -> None:
+    pairs = tuple((f"s{i}{value}", f"p{i}{value}") for i, value in enumerate(HOSTILE))
+    view = sample_view(app_scheme=HOSTILE[0] + HOSTILE[3], scheme_packages=pairs)
+    (tmp_path / "paymentUrls.ts").write_text(render.render_body(TARGET["ts"], view))
+    link_node_modules(tmp_path, "typescript")
+    done = tsc(
+        tmp_path, "paymentUrls.ts", "--ignoreConfig", "--outDir", "js", "--module", "commonjs",
+        "--target", "es2022", "--strict",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout
+    script = tmp_path / "print.js"
+    script.write_text(
+        "const m = require('./js/paymentUrls.js');\n"
+        "const keys = JSON.parse(process.argv[2]);\n"
+        "console.log(JSON.stringify([m.APP_SCHEME, ...keys.map((k) => m.packageForScheme(k))]));\n"
+    )
+    keys = json.dumps([scheme for scheme, _ in pairs])
+    run = node(tmp_path, script, keys)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == [view.app_scheme, *(package for _, package in pairs)]
