@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Collection, Sequence
 from enum import IntEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from schemegen import __version__
 
@@ -102,6 +102,12 @@ def _add_ios_limit_option(parser: argparse.ArgumentParser) -> None:
 
 
 def load_registry(overlay_paths: Sequence[str]) -> Registry:
+    if not overlay_paths:
+        from schemegen.registry import snapshot
+
+        shipped = snapshot.shipped()
+        if shipped is not None:
+            return shipped
     from schemegen.registry import model as registry
     from schemegen.registry.cache import parse_cached
 
@@ -1268,6 +1274,41 @@ def _version() -> str:
         return f"schemegen {__version__} (registry unreadable)"
 
 
+def _terminal_columns() -> int:
+    """`shutil.get_terminal_size().columns`, without importing shutil (bz2, lzma, fnmatch)."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
+class _Formatter(argparse.HelpFormatter):
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:
+        super().__init__(
+            prog, indent_increment, max_help_position, width or _terminal_columns() - 2
+        )
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with a help formatter that keeps shutil off the start-up path."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
+
 def build_parser(commands: Collection[str] | None = None) -> argparse.ArgumentParser:
     """The argument parser, with every subcommand or only those in `commands`.
 
@@ -1275,7 +1316,7 @@ def build_parser(commands: Collection[str] | None = None) -> argparse.ArgumentPa
     registry pulls in registry_tools): building only the subcommand being run keeps those
     imports off the start-up path of `lint`.
     """
-    parser = argparse.ArgumentParser(
+    parser: argparse.ArgumentParser = _Parser(
         prog="schemegen",
         description="Registry, generator and linter for Korean payment-app URL schemes.",
     )

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
+from schemegen.core.record import field, record
 from schemegen.registry import schemes
 
 METHODS = ("card", "trans", "vbank", "phone", "easypay", "auth")
@@ -35,7 +35,7 @@ class Status(StrEnum):
     DEPRECATED = "deprecated"
 
 
-@dataclass(frozen=True)
+@record
 class Alias:
     """A misspelt or malformed variant seen in the wild, and the real value it stands for."""
 
@@ -44,7 +44,7 @@ class Alias:
     note: str
 
 
-@dataclass(frozen=True)
+@record
 class SourceRef:
     id: str
     seen: str
@@ -52,7 +52,7 @@ class SourceRef:
     values: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class RuleException:
     """A real value that breaks a syntax rule, kept because a named source publishes it."""
 
@@ -62,13 +62,13 @@ class RuleException:
     note: str
 
 
-@dataclass(frozen=True)
+@record
 class Priority:
     tier: int
     order: int
 
 
-@dataclass(frozen=True)
+@record
 class App:
     id: str
     name_ko: str
@@ -102,7 +102,7 @@ class App:
         return self.schemes + self.android_packages
 
 
-@dataclass(frozen=True)
+@record
 class Source:
     id: str
     where: str
@@ -110,14 +110,14 @@ class Source:
     date: str
 
 
-@dataclass(frozen=True)
+@record
 class Pg:
     code: str
     name: str
     include: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@record
 class NonPayment:
     """A reviewed value that is not a payment app (`tel`, Kakao login, Facebook app ids ...)."""
 
@@ -133,7 +133,7 @@ class NonPayment:
         return value == self.value
 
 
-@dataclass(frozen=True)
+@record
 class Registry:
     version: str
     updated: str
@@ -177,7 +177,7 @@ class RegistryError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-@dataclass(frozen=True)
+@record
 class Problem:
     path: str
     line: int
@@ -193,7 +193,7 @@ class Problem:
 Path_ = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Located:
     """Plain YAML data plus the source line of every node, keyed by its path."""
 
@@ -322,9 +322,9 @@ ALIAS_KEYS = {"value", "of", "note"}
 EXCEPTION_KEYS = {"value", "rule", "source", "note"}
 
 
-@dataclass
 class _Collector:
-    problems: list[Problem] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
 
     def add(self, doc: Located, path: Path_, message: str) -> None:
         name = ".".join(str(p) for p in path if isinstance(p, str)) or "file"
@@ -353,7 +353,7 @@ def load(overlays: Sequence[tuple[str, str]] = (), parse: Parser = parse_yaml) -
     return build(load_shipped(parse), [parse(text, origin) for origin, text in overlays])
 
 
-@dataclass(frozen=True)
+@record
 class _Entry:
     raw: Mapping[str, Any]
     doc: Located
