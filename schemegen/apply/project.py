@@ -1,4 +1,4 @@
-"""Project detection (which manifest, plist or app.json `apply` edits) and app.json edits."""
+"""Project detection: the framework, and which manifest, plist or Expo config `apply` edits."""
 
 from __future__ import annotations
 
@@ -9,8 +9,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-from schemegen.apply.edit import ManifestWant, Plan, PlistWant
 
 ANDROID_APP = Path("android/app/src/main/AndroidManifest.xml")
 SKIP_DIRS = frozenset({"build", ".gradle", "Pods", "node_modules", "DerivedData", ".git", ".build"})
@@ -257,13 +255,3 @@ def expo_js_instructions(config: str, scheme: str, plugin: str) -> str:
         f"exports (keep a `scheme` list if it has one):\n"
         f"{json.dumps(body, indent=2, ensure_ascii=False)}\n"
     )
-
-
-# --- app.json -----------------------------------------------------------------------------------
-
-
-def plan_app_json(original: bytes, manifest: ManifestWant, plist: PlistWant) -> Plan:
-    """Edit an Expo app.json through its documented keys, as splices of its text."""
-    from schemegen.apply import appjson
-
-    return appjson.plan(original, manifest, plist)
