@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from schemegen.generate.render import TARGETS
+
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
@@ -58,6 +60,7 @@ def test_wheel_in_a_clean_venv(tmp_path: Path) -> None:
     assert "schemegen/schemes.yaml" in names
     assert "schemegen/schemes.schema.json" in names
     assert "schemegen/templates/android/handler.java.jinja" in names
+    assert {f"schemegen/templates/{t.template}" for t in TARGETS} <= set(names)
     assert "schemegen/_registry.pickle" in names
     python = new_venv(tmp_path / "venv")
     run(python, "-m", "pip", "install", "-q", wheel, cwd=tmp_path)

@@ -295,3 +295,64 @@ def test_every_value_stays_inside_its_literal(tmp_path: Path) -> None:
     run = node(tmp_path, script, keys)
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout) == [view.app_scheme, *(package for _, package in pairs)]
+
+
+FUZZ_DRIVER = r"""
+const fs = require("fs");
+const router = require(process.argv[2]);
+const urls = JSON.parse(fs.readFileSync(process.argv[3], "utf8"));
+const actions = new Set(["launch", "store", "fallback_web", "external", "not_installed", "block"]);
+(async () => {
+  const bad = [];
+  for (const url of urls) {
+    for (const platform of ["android", "ios"]) {
+      for (const works of [true, false]) {
+        const opener = {
+          openURL: () => works ? Promise.resolve(true) : Promise.reject(new Error("no")),
+          loadInWebView: () => {},
+        };
+        try {
+          const kind = router.classifyPaymentUrl(url, platform);
+          if (kind !== "external") continue;
+          const outcome = await router.openExternalPaymentUrl(url, platform, opener);
+          if (!actions.has(outcome.action)) bad.push([url, outcome]);
+          const steps = router.planExternalUrl(url, platform).steps;
+          if (steps.some((s) => s.action === "launch" && router.urlScheme(s.url) === "intent")) {
+            bad.push([url, "intent: URL handed to Linking"]);
+          }
+        } catch (error) {
+          bad.push([url, String(error)]);
+        }
+      }
+    }
+  }
+  console.log(JSON.stringify(bad));
+})();
+"""
+FRAGMENTS = (
+    "intent:", "intent://", "INTENT:", "pay?x=1", "#", "#Intent;", ";", "end", "scheme=",
+    "ispmobile", "package=", "kvp.jjy.MispAndroid320", "S.browser_fallback_url=",
+    "https%3A%2F%2Fa.example%2F", "%", "%E0%A4%A", "i.n=", "abc", "launchFlags=0x", "SEL",
+    "component=a/.B", "=", "market://details?id=", "https://play.google.com/store/apps/", "tel:",
+    "myshop:", "ISPMOBILE://", "c.x=", "", "\u2028", "\ud83d\ude00", "javascript:",
+)  # fmt: skip
+
+
+@pytest.mark.slow
+def test_router_never_throws_and_never_hands_an_intent_to_linking(tmp_path: Path) -> None:
+    import random
+
+    chooser = random.Random(20261201)
+    urls = ["".join(chooser.choices(FRAGMENTS, k=chooser.randint(1, 9))) for _ in range(3000)]
+    (tmp_path / "paymentUrls.ts").write_text(render.render_body(TARGET["ts"], sample_view()))
+    link_node_modules(tmp_path, "typescript")
+    done = tsc(
+        tmp_path, "paymentUrls.ts", "--ignoreConfig", "--outDir", "js", "--module", "commonjs",
+        "--target", "es2022", "--strict",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout
+    (tmp_path / "urls.json").write_text(json.dumps(urls), encoding="utf-8")
+    (tmp_path / "fuzz.js").write_text(FUZZ_DRIVER, encoding="utf-8")
+    run = node(tmp_path, tmp_path / "fuzz.js", "./js/paymentUrls.js", str(tmp_path / "urls.json"))
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == []
