@@ -111,7 +111,10 @@ def load_registry(overlay_paths: Sequence[str]) -> Registry:
             overlays.append((name, Path(name).read_text(encoding="utf-8")))
         except (OSError, UnicodeDecodeError) as error:
             raise UsageError(f"{name}: cannot read registry overlay: {error}") from None
-    return registry.load(overlays, parse=parse_cached)
+    loaded = registry.load(overlays, parse=parse_cached)
+    for note in loaded.notes:
+        _err(f"note: {note}")
+    return loaded
 
 
 def _criteria(args: argparse.Namespace) -> Criteria:
@@ -968,7 +971,7 @@ def _registry_check(args: argparse.Namespace) -> int:
         result = registry_tools.check(docs[0], docs[1:])
     for finding in result.findings:
         print(finding)
-    failing = result.findings if args.strict else result.errors
+    failing = result.failing if args.strict else result.errors
     what = f"{docs[0].origin if docs else args.base}" + (
         f" + {len(names)} overlay(s)" if names else ""
     )
