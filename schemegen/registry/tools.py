@@ -626,6 +626,7 @@ class FieldChange:
     new: Any = None
     added: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()  # keyed items (sources by id, aliases by value) edited in place
 
 
 @dataclass(frozen=True)
@@ -701,13 +702,81 @@ def _list_change(old: Sequence[str], new: Sequence[str]) -> ListChange:
     return ListChange(added, removed, common_old != common_new)
 
 
+def _edits(was: Mapping[str, Any], now: Mapping[str, Any], skip: str = "") -> list[str]:
+    """`field `old` → `new`` for each field that differs; a missing field shows as —."""
+
+    def shown(item: Mapping[str, Any], name: str) -> str:
+        return f"`{_flow(item[name])}`" if name in item else "—"
+
+    return [
+        f"{f} {shown(was, f)} → {shown(now, f)}"
+        for f in dict.fromkeys([*was, *now])
+        if f != skip and ((f in was) != (f in now) or was.get(f) != now.get(f))
+    ]
+
+
+def _item_changes(prefix: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> list[FieldChange]:
+    """Top-level keyed items (sources, PGs ...): whole items added or removed, else field edits."""
+    changes = []
+    for key in dict.fromkeys([*old, *new]):
+        before, after = old.get(key), new.get(key)
+        if before == after:
+            continue
+        field = f"{prefix}.{key}"
+        if isinstance(before, dict) and isinstance(after, dict):
+            changes.append(FieldChange(field, changed=tuple(_edits(before, after))))
+        else:
+            changes.append(
+                FieldChange(
+                    field,
+                    None if before is None else _flow(before),
+                    None if after is None else _flow(after),
+                )
+            )
+    return changes
+
+
+def _keyed_change(key: str, before: list[Any], after: list[Any]) -> FieldChange | None:
+    """Items of a keyed list (sources by id, ...) compared by key, edits shown field by field."""
+    name = _KEYED[key]
+    if not all(isinstance(i, dict) and name in i for i in [*before, *after]):
+        return None
+    old_items = {str(i[name]): i for i in before}
+    new_items = {str(i[name]): i for i in after}
+    if len(old_items) != len(before) or len(new_items) != len(after):
+        return None
+    edits = []
+    for item_key in (k for k in new_items if k in old_items):
+        fields = _edits(old_items[item_key], new_items[item_key], skip=name)
+        if fields:
+            edits.append(f"`{item_key}` " + ", ".join(fields))
+    return FieldChange(
+        key,
+        added=tuple(_flow(v) for k, v in new_items.items() if k not in old_items),
+        removed=tuple(_flow(v) for k, v in old_items.items() if k not in new_items),
+        changed=tuple(edits),
+    )
+
+
 def _field_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[FieldChange, ...]:
     changes = []
     for key in dict.fromkeys([*old, *new]):
         before, after = old.get(key), new.get(key)
         if before == after:
             continue
-        if isinstance(before, list | None) and isinstance(after, list | None) and (before or after):
+        keyed = (
+            _keyed_change(key, before or [], after or [])
+            if key in _KEYED and isinstance(before, list | None) and isinstance(after, list | None)
+            else None
+        )
+        if keyed is not None:
+            if keyed.added or keyed.removed or keyed.changed:
+                changes.append(keyed)
+            else:
+                changes.append(FieldChange(key, _flow(before), _flow(after)))  # order only
+        elif (
+            isinstance(before, list | None) and isinstance(after, list | None) and (before or after)
+        ):
             if all(isinstance(v, str) for v in [*(before or []), *(after or [])]):
                 items = _list_change(before or [], after or [])
             else:
@@ -776,20 +845,10 @@ def diff(
         if str(old_data.get(key)) != str(new_data.get(key)):
             other.append(FieldChange(key, _flow(old_data.get(key)), _flow(new_data.get(key))))
     for key, field_key in (("sources", "id"), ("known_non_payment", "value")):
-        before_items, after_items = (
-            _keyed(old_data.get(key), field_key),
-            _keyed(new_data.get(key), field_key),
+        other += _item_changes(
+            key, _keyed(old_data.get(key), field_key), _keyed(new_data.get(key), field_key)
         )
-        change = _field_changes(
-            {k: _flow(v) for k, v in before_items.items()},
-            {k: _flow(v) for k, v in after_items.items()},
-        )
-        other += [FieldChange(f"{key}.{c.field}", c.old, c.new) for c in change]
-    pg_changes = _field_changes(
-        {k: _flow(v) for k, v in (old_data.get("pgs") or {}).items()},
-        {k: _flow(v) for k, v in (new_data.get("pgs") or {}).items()},
-    )
-    other += [FieldChange(f"pgs.{c.field}", c.old, c.new) for c in pg_changes]
+    other += _item_changes("pgs", old_data.get("pgs") or {}, new_data.get("pgs") or {})
 
     effect, note, versions = None, "", (str(old_data.get("version")), str(new_data.get("version")))
     try:
@@ -818,14 +877,18 @@ def generated_effect(old: Registry, new: Registry, ios_query_limit: int) -> Effe
 
 
 def _change_text(change: FieldChange) -> str:
-    if change.added or change.removed:
-        if len(change.added) == 1 and len(change.removed) == 1:
+    if change.added or change.removed or change.changed:
+        if len(change.added) == 1 and len(change.removed) == 1 and not change.changed:
             return f"`{change.removed[0]}` → `{change.added[0]}`"
         parts = []
         if change.added:
             parts.append("added " + ", ".join(f"`{v}`" for v in change.added))
         if change.removed:
             parts.append("removed " + ", ".join(f"`{v}`" for v in change.removed))
+        if change.changed:
+            edited = "; ".join(change.changed)
+            # keyed items (`id` ...) read as "changed"; a single item's field edits stand alone
+            parts.append(f"changed {edited}" if edited.startswith("`") else edited)
         return "; ".join(parts)
     if change.old is None:
         return f"set to `{change.new}`"
@@ -916,6 +979,7 @@ def diff_json(result: RegistryDiff) -> str:
             "new": c.new,
             "added": list(c.added),
             "removed": list(c.removed),
+            "changed": list(c.changed),
         }
 
     def lists(c: ListChange) -> dict[str, Any]:
