@@ -757,11 +757,7 @@ def _app(entry: _Entry, sources: Mapping[str, Source], out: _Collector) -> App |
         returns = {"android": True, "ios": True}
 
     ios_main = raw.get("ios_main", 1)
-    if not (
-        isinstance(ios_main, int)
-        and not isinstance(ios_main, bool)
-        and 1 <= ios_main <= max(1, len(lists["ios_schemes"]))
-    ):
+    if not (isinstance(ios_main, int) and not isinstance(ios_main, bool) and ios_main >= 1):
         problem("ios_main", "ios_main is how many leading ios_schemes are main ones (1 or more)")
         ios_main = 1
     fallbacks = _fallbacks(raw.get("android_fallbacks"), lists, problem)
