@@ -12,12 +12,12 @@ import re
 import stat
 import struct
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 from schemegen.core.header import HEADER_MARKER, HeaderInfo, read_header
+from schemegen.core.record import field, record, replace
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -49,7 +49,7 @@ class ProblemKind(StrEnum):
     BAD_PLIST = "bad-plist"
 
 
-@dataclass(frozen=True)
+@record
 class Problem:
     kind: ProblemKind
     line: int | None
@@ -87,7 +87,7 @@ class Node(NamedTuple):
             pending += reversed(node.children)
 
 
-@dataclass(frozen=True)
+@record
 class Manifest:
     path: str
     root: Node
@@ -174,7 +174,7 @@ class PEntry(NamedTuple):
     value: PValue
 
 
-@dataclass(frozen=True)
+@record
 class PDict:
     """Entries in source order, repeats included (the last one wins, as in CoreFoundation)."""
 
@@ -192,7 +192,7 @@ class PDict:
 PValue = PScalar | PArray | PDict
 
 
-@dataclass(frozen=True)
+@record
 class Plist:
     path: str
     root: PDict
@@ -210,7 +210,7 @@ class Plist:
         return value == "APPL" or is_build_reference(value)
 
 
-@dataclass(frozen=True)
+@record
 class Unreadable:
     path: str
     problem: Problem

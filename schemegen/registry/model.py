@@ -6,11 +6,11 @@ import datetime as dt
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
+from schemegen.core.record import field, record
 from schemegen.registry import schemes
 
 METHODS = ("card", "trans", "vbank", "phone", "easypay", "auth")
@@ -37,7 +37,7 @@ class Status(StrEnum):
     DEPRECATED = "deprecated"
 
 
-@dataclass(frozen=True)
+@record
 class Alias:
     """A misspelt or malformed variant seen in the wild, and the real value it stands for."""
 
@@ -46,7 +46,7 @@ class Alias:
     note: str
 
 
-@dataclass(frozen=True)
+@record
 class SourceRef:
     id: str
     seen: str
@@ -54,7 +54,7 @@ class SourceRef:
     values: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class RuleException:
     """A real value that breaks a syntax rule, kept because a named source publishes it."""
 
@@ -64,13 +64,13 @@ class RuleException:
     note: str
 
 
-@dataclass(frozen=True)
+@record
 class Priority:
     tier: int
     order: int
 
 
-@dataclass(frozen=True)
+@record
 class Confidence:
     """Why an app's values are less certain than a current first-party list would make them."""
 
@@ -78,7 +78,7 @@ class Confidence:
     note: str
 
 
-@dataclass(frozen=True)
+@record
 class App:
     id: str
     name_ko: str
@@ -126,7 +126,7 @@ class App:
         return self.schemes + self.android_packages
 
 
-@dataclass(frozen=True)
+@record
 class Source:
     """A list that apps cite: `seen` is the list's own date, `read` when it was read."""
 
@@ -137,7 +137,7 @@ class Source:
     read: str
 
 
-@dataclass(frozen=True)
+@record
 class HostPattern:
     """A host a PG's payment pages load from: exact, or `*.` and a host (as Capacitor accepts)."""
 
@@ -145,7 +145,7 @@ class HostPattern:
     source: str
 
 
-@dataclass(frozen=True)
+@record
 class Pg:
     code: str
     name: str
@@ -153,7 +153,7 @@ class Pg:
     hosts: tuple[HostPattern, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class NonPayment:
     """A reviewed value that is not a payment app (`tel`, Kakao login, Facebook app ids ...)."""
 
@@ -169,7 +169,7 @@ class NonPayment:
         return value == self.value
 
 
-@dataclass(frozen=True)
+@record
 class Registry:
     version: str
     updated: str
@@ -214,7 +214,7 @@ class RegistryError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-@dataclass(frozen=True)
+@record
 class Problem:
     path: str
     line: int
@@ -230,7 +230,7 @@ class Problem:
 Path_ = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Located:
     """Plain YAML data plus the source line of every node, keyed by its path."""
 
@@ -366,10 +366,10 @@ ALIAS_KEYS = {"value", "of", "note"}
 EXCEPTION_KEYS = {"value", "rule", "source", "note"}
 
 
-@dataclass
 class _Collector:
-    problems: list[Problem] = field(default_factory=list)
-    notes: list[Problem] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.notes: list[Problem] = []
 
     def note(self, doc: Located, path: Path_, message: str) -> None:
         self.add(doc, path, message)
@@ -402,7 +402,7 @@ def load(overlays: Sequence[tuple[str, str]] = (), parse: Parser = parse_yaml) -
     return build(load_shipped(parse), [parse(text, origin) for origin, text in overlays])
 
 
-@dataclass(frozen=True)
+@record
 class _Entry:
     raw: Mapping[str, Any]
     doc: Located

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
+from schemegen.core.record import record
 from schemegen.registry.model import DEFAULT_METHODS, App, Registry, Status, ios_priority_key
 
 IOS_QUERY_HARD_LIMIT = 50
 IOS_QUERY_DEFAULT_LIMIT = 25
 
 
-@dataclass(frozen=True)
+@record
 class Criteria:
     """What the user asked for: PG, payment methods, explicit ids and categories."""
 
@@ -69,7 +69,7 @@ def ios_query_schemes(apps: Sequence[App]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(first + rest))
 
 
-@dataclass(frozen=True)
+@record
 class Budget:
     kept: tuple[str, ...]
     dropped: tuple[str, ...]
