@@ -44,6 +44,15 @@ def test_json(shipped: registry.Registry) -> None:
     assert kb["ios_schemes"] == ["kb-acp", "kb-auth", "kb-screen"]
     assert kb["name_ko"].startswith("KB Pay")
     assert {s["id"] for s in data["sources"]} == set(shipped.sources)
+    nice = next(s for s in data["sources"] if s["id"] == "nicepay-manual")
+    assert (nice["seen"], nice["read"]) == ("2023-05-15", "2026-11")
+    assert data["pgs"]["nice"]["hosts"] == [
+        {"pattern": "*.nicepay.co.kr", "source": "nicepay-manual"}
+    ]
+    momo = next(a for a in data["apps"] if a["id"] == "momo")
+    assert momo["confidence"]["level"] == "low"
+    nh = next(a for a in data["apps"] if a["id"] == "nh_pay")
+    assert (nh["ios_schemes"][0], nh["ios_main"]) == ("nhallonepayansimclick", 2)
 
 
 def test_csv(shipped: registry.Registry) -> None:
