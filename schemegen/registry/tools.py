@@ -509,6 +509,30 @@ def export_markdown(registry: Registry) -> str:
             f"| `{_md(al.value)}` | `{_md(al.of)}` | `{a.id}` | {_md(al.note)} |"
             for a, al in aliased
         ]
+    special = [a for a in registry.apps if a.ios_priority or a.ios_main != 1 or a.android_fallbacks]
+    if special:
+        out += [
+            "",
+            "## iOS order and Android fallbacks",
+            "",
+            "Apps whose iOS schemes have their own priority, whose first iOS schemes share the "
+            "main slot, or whose schemes fall back to another app's Play package.",
+            "",
+            "| id | iOS priority | main iOS schemes | Android fallbacks |",
+            "|---|---|---|---|",
+        ]
+        out += [
+            f"| `{a.id}` | "
+            + (
+                f"tier {a.ios_priority.tier}, order {a.ios_priority.order}"
+                if a.ios_priority
+                else "—"
+            )
+            + f" | {_codes(a.ios_main_schemes)} | "
+            + (", ".join(f"`{k}` → `{v}`" for k, v in a.android_fallbacks) or "—")
+            + " |"
+            for a in special
+        ]
     confident = [a for a in registry.apps if a.confidence]
     if confident:
         out += ["", "## Confidence", "", "Apps backed only by weak sources.", ""]

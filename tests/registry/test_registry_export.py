@@ -33,6 +33,11 @@ def test_markdown(shipped: registry.Registry) -> None:
     assert all(line.count(" | ") == 11 for line in rows)  # no unescaped pipes
     assert "## Sources" in text and "## Known non-payment values" in text
     assert "`nhappvardansimclick` | `nhappcardansimclick` | `nh_pay`" in text
+    assert "| `lpay_legacy` | — | `lpayapp` | `lpayapp` → `com.lottemembers.android` |" in text
+    assert "| `kpay_inicis` | tier 8, order 200 | `kpay` | — |" in text
+    assert "- `momo` (low): only a 2021 third-party demo plist" in text
+    assert "| `nice` | `*.nicepay.co.kr` | nicepay-manual |" in text
+    assert "| `nicepay-manual` |" in text and "| 2023-05-15 | 2026-11 |" in text
 
 
 def test_json(shipped: registry.Registry) -> None:
