@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from enum import StrEnum
 from functools import cached_property
@@ -451,19 +450,17 @@ def ios_priority_key(app: App) -> tuple[int, int, str]:
     return (app.ios_rank.tier, app.ios_rank.order, app.id)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def control_characters(text: str) -> tuple[str, ...]:
     """The C0 and C1 control characters (and DEL) in `text`, as U+XXXX."""
-    return tuple(
-        dict.fromkeys(f"U+{ord(ch):04X}" for ch in text if unicodedata.category(ch) == "Cc")
-    )
+    return tuple(dict.fromkeys(f"U+{ord(ch):04X}" for ch in _CONTROL.findall(text)))
 
 
 def printable(text: str) -> str:
     """`text` with control characters written as escapes, safe to print in one line."""
-    return "".join(
-        f"\\x{ord(ch):02x}" if unicodedata.category(ch) == "Cc" and ord(ch) < 0x100 else ch
-        for ch in text
-    )
+    return _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
 
 
 def _check_controls(doc: Located, value: object, path: Path_, out: _Collector) -> None:
@@ -476,14 +473,9 @@ def _check_controls(doc: Located, value: object, path: Path_, out: _Collector) -
     elif isinstance(value, list):
         for index, item in enumerate(value):
             _check_controls(doc, item, (*path, index), out)
-    elif isinstance(value, str):
-        found = control_characters(value)
-        if found:
-            out.add(
-                doc,
-                path,
-                f"`{printable(value)}` contains control character(s) {', '.join(found)}",
-            )
+    elif isinstance(value, str) and _CONTROL.search(value):
+        found = ", ".join(control_characters(value))
+        out.add(doc, path, f"`{printable(value)}` contains control character(s) {found}")
 
 
 def _check_top(doc: Located, out: _Collector, *, is_base: bool) -> None:
