@@ -1129,6 +1129,11 @@ ADDERS: dict[str, Callable[[argparse._SubParsersAction[argparse.ArgumentParser]]
 
 
 def _version() -> str:
+    from schemegen.registry import snapshot
+
+    shipped = snapshot.shipped()
+    if shipped is not None:
+        return f"schemegen {__version__} (registry {shipped.version}, updated {shipped.updated})"
     from schemegen.registry import model as registry
 
     try:
