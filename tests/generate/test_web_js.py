@@ -348,3 +348,20 @@ def test_generate_prints_one_notice_line(
         assert lines == [
             f"schemegen: notice: web/request_pay.js throws until generated with {notice}"
         ]
+
+
+@pytest.mark.parametrize("payload", HOSTILE)
+def test_v2_values_are_escaped(payload: str, tmp_path: Path) -> None:
+    view = sample_view(
+        web_sdk="portone-v2",
+        store_id=payload,
+        channel_key=payload,
+        redirect_url=payload,
+        app_scheme_url=payload,
+        v2_pay_method="EASY_PAY",
+        v2_easy_pay_provider="KAKAOPAY",
+    )
+    params = first_params(run_node(render.render_body(JS, view), tmp_path))
+    assert [params[k] for k in ("storeId", "channelKey", "redirectUrl", "appScheme")] == [
+        payload
+    ] * 4
