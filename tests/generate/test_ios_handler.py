@@ -645,6 +645,83 @@ def test_shape_check_notices_a_changed_router() -> None:
     assert shape(route, "swift") != SWIFT_SHAPES["route(_:)"]
 
 
+# --- delegate method names against the SDK ---------------------------------------------------
+
+DELEGATE_METHODS = Path(__file__).resolve().parent / "ios_delegate_methods.txt"
+
+
+def sdk_delegate_methods(lang: str) -> set[str]:
+    lines = DELEGATE_METHODS.read_text(encoding="utf-8").splitlines()
+    return {
+        name
+        for line in lines
+        if not line.startswith("#")
+        for kind, name in [line.split()]
+        if kind == lang
+    }
+
+
+def objc_defined_selectors(source: str) -> set[str]:
+    """Selectors of the methods the implementation defines, e.g. `webViewDidClose:`."""
+    found = set()
+    for node in walk(parse(source, "objc").root_node):
+        if node.type != "method_definition":
+            continue
+        parts = [
+            text(child)
+            for child, after in itertools.pairwise(node.children)
+            if child.type == "identifier" and after.type in (":", "method_parameter")
+        ]
+        keywords = [text(c) for c in node.children if c.type == "identifier"]
+        found.add("".join(p + ":" for p in parts) if parts else keywords[0])
+    return found
+
+
+def test_swift_delegate_methods_are_the_sdk_names() -> None:
+    functions = swift_functions(swift_tree())
+    implemented = {name for name in functions if name.startswith("webView")}
+    assert implemented == sdk_delegate_methods("swift") == SWIFT_DELEGATE_METHODS
+
+
+def test_objc_delegate_methods_are_the_sdk_selectors() -> None:
+    defined = objc_defined_selectors(render("objc", sample_view()))
+    implemented = {name for name in defined if name.startswith("webView")}
+    assert implemented == sdk_delegate_methods("objc")
+
+
+def objc_declared_selectors(header: str) -> set[str]:
+    """Methods and class properties the header declares, as selectors."""
+    found = set()
+    for node in walk(parse(header, "objc").root_node):
+        if node.type == "method_declaration":
+            parts = [
+                text(child)
+                for child, after in itertools.pairwise(node.children)
+                if child.type == "identifier" and after.type in (":", "method_parameter")
+            ]
+            names = [text(c) for c in node.children if c.type == "identifier"]
+            found.add("".join(p + ":" for p in parts) if parts else names[0])
+        elif node.type == "property_declaration":
+            found.add(text(node).rstrip(";").split("*")[-1].strip())
+    return found
+
+
+def test_objc_implementation_defines_what_the_header_declares() -> None:
+    view = sample_view()
+    declared = objc_declared_selectors(render("objc-header", view))
+    assert {"webSchemes", "bankTransferContinuationForURL:", "transferRedirectForURL:"} <= declared
+    missing = declared - objc_defined_selectors(render("objc", view)) - {"init", "new"}
+    assert missing == set()
+
+
+def test_a_misspelt_delegate_method_is_caught() -> None:
+    source = render("objc", sample_view()).replace(
+        "runJavaScriptTextInputPanelWithPrompt", "runJavaScriptTextInputPanelWithPromt"
+    )
+    implemented = {name for name in objc_defined_selectors(source) if name.startswith("webView")}
+    assert implemented != sdk_delegate_methods("objc")
+
+
 # --- popups, panels, continuation --------------------------------------------------------------
 
 
