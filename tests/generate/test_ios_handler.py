@@ -742,12 +742,16 @@ def test_swift_popup_is_a_child_web_view_with_the_same_delegates() -> None:
     assert "webView.removeFromSuperview()" in close
 
 
-def objc_method_text(source: str, selector_piece: str) -> str:
-    """The text of the method whose declaration names `selector_piece`."""
+def objc_method_node(source: str, selector_piece: str) -> Node:
+    """The method whose declaration names `selector_piece`."""
     for node in walk(parse(source, "objc").root_node):
         if node.type == "method_definition" and selector_piece in text(node).split("{")[0]:
-            return text(node)
+            return node
     raise AssertionError(f"no method with {selector_piece}")
+
+
+def objc_method_text(source: str, selector_piece: str) -> str:
+    return text(objc_method_node(source, selector_piece))
 
 
 def test_objc_popup_is_a_child_web_view_with_the_same_delegates() -> None:
@@ -854,6 +858,21 @@ def test_presentation_refuses_controllers_in_transition() -> None:
     assert "presenter.isBeingDismissed || presenter.isBeingPresented" in swift
     objc = render("objc", sample_view())
     assert "presenter.isBeingDismissed || presenter.isBeingPresented" in objc
+
+
+@pytest.mark.parametrize("key", ["swift", "objc"])
+def test_popup_navigations_route_like_any_other(key: str) -> None:
+    source = render(key, sample_view())
+    if key == "swift":
+        decide = swift_functions(parse(source, "swift"))[
+            "webView(_:decidePolicyFor:decisionHandler:)"
+        ]
+        assert "switch Self.route(url) {" in text(decide)
+    else:
+        decide = objc_method_node(source, "decidePolicyForNavigationAction:")
+        assert "switch ([self.class actionForURL:url]) {" in text(decide)
+    tokens = {text(n) for n in walk(decide, {"comment"}) if n.child_count == 0}
+    assert "targetFrame" not in tokens, "no special case for popup navigations"
 
 
 def test_swift_continuations_are_wired_to_their_paths() -> None:
