@@ -722,6 +722,61 @@ def test_a_misspelt_delegate_method_is_caught() -> None:
     assert implemented != sdk_delegate_methods("objc")
 
 
+WEBKIT_NAMES = Path(__file__).resolve().parent / "ios_webkit_names.txt"
+# Chains of WebKit members the Objective-C handler uses, checked segment by segment.
+OBJC_WEBKIT_CHAINS = (
+    "webView.configuration.preferences.javaScriptCanOpenWindowsAutomatically",
+    "navigationAction.request.URL",
+    "webView.navigationDelegate",
+    "webView.UIDelegate",
+    "popup.navigationDelegate",
+    "popup.UIDelegate",
+    "[[WKWebView alloc] initWithFrame:",
+    "[webView loadRequest:",
+    "[_webView loadRequest:",
+)
+
+
+def webkit_names(kind: str) -> set[str]:
+    lines = WEBKIT_NAMES.read_text(encoding="utf-8").splitlines()
+    return {line.split()[1] for line in lines if line.split()[:1] == [kind]}
+
+
+@pytest.mark.parametrize("key", IOS_KEYS)
+def test_webkit_type_names_are_declared_by_webkit(key: str) -> None:
+    tokens = code_tokens(parse(render(key, sample_view()), lang_of(key)), lang_of(key))
+    used = {token for token in tokens if re.fullmatch(r"WK[A-Z]\w*", token)}
+    assert used
+    assert used <= webkit_names("type"), used - webkit_names("type")
+
+
+def test_objc_webkit_members_are_declared_by_webkit() -> None:
+    source = render("objc", sample_view())
+    members = webkit_names("member")
+    for chain in OBJC_WEBKIT_CHAINS:
+        assert chain in source, chain
+    segments = {
+        "configuration",
+        "preferences",
+        "javaScriptCanOpenWindowsAutomatically",
+        "request",
+        "navigationDelegate",
+        "UIDelegate",
+        "initWithFrame:configuration:",
+        "loadRequest:",
+    }
+    assert segments <= members
+    assert "initWithFrame:webView.bounds configuration:configuration]" in source
+
+
+def test_a_misspelt_webkit_constant_is_caught() -> None:
+    source = render("objc", sample_view()).replace(
+        "WKNavigationActionPolicyAllow", "WKNavigationActionPolicyAlow"
+    )
+    used = {t for t in code_tokens(parse(source, "objc"), "objc") if t.startswith("WK")}
+    assert not used <= webkit_names("type")
+
+
 # --- popups, panels, continuation --------------------------------------------------------------
 
 
