@@ -537,22 +537,42 @@ def tables_of(key: str, view: View) -> Tables:
     return Tables(view.app_scheme, frozenset(view.ios_web_schemes), dict(view.scheme_store_ids))
 
 
-def ios_outcome(url: str, tables: Tables, scenario: str) -> dict[str, str]:
-    """What the pinned routing shape does with `url`: route, then open, then the store."""
+# What UIApplication.open finds on every iPhone, whatever the scenario: the dialer and mail for
+# the system schemes, the App Store for its own links.
+SYSTEM_SCHEMES = frozenset({"tel", "mailto", "sms"})
+APP_STORE_SCHEMES = frozenset({"itms-apps", "itms-appss"})
+
+
+def ios_outcome(url: str, tables: Tables, installed: frozenset[str]) -> dict[str, Any]:
+    """What the pinned routing shape does with `url` when the apps behind `installed` are there:
+    route(_:), then UIApplication.open, then the App Store page from appStoreIDs."""
     scheme = urllib.parse.urlsplit(url).scheme.lower()
     if not scheme or scheme in tables.web_schemes:
-        return {"action": "load"}
+        return {"action": "web"}
     if scheme == tables.app_scheme.lower():
-        outcome = {"action": "return"}
+        outcome: dict[str, Any] = {"action": "return", "url": url}
         if (next_page := bank_transfer_continuation(url)) is not None:
             outcome["continue"] = next_page
         if (redirect := transfer_redirect(url)) is not None:
             outcome["redirect"] = redirect
         return outcome
-    if scenario == "installed":
-        return {"action": "open", "url": url}
+    return open_outcome(url, scheme, tables, installed)
+
+
+def open_outcome(
+    url: str, scheme: str, tables: Tables, installed: frozenset[str]
+) -> dict[str, Any]:
+    """openExternal: UIApplication.open, and the App Store page when nothing opened the URL."""
+    if scheme in SYSTEM_SCHEMES:
+        return {"action": "external", "url": url}
+    if scheme in APP_STORE_SCHEMES:
+        return {"action": "store", "url": url}
+    if scheme in installed:
+        return {"action": "launch", "url": url, "package": None}
     store_id = tables.store_ids.get(scheme)
-    return {"action": "store", "url": STORE_PREFIX + store_id} if store_id else {"action": "none"}
+    if store_id is not None:
+        return {"action": "store", "url": STORE_PREFIX + store_id}
+    return {"action": "not_installed", "scheme": scheme, "package": None}
 
 
 def bank_transfer_continuation(url: str) -> str | None:
@@ -579,9 +599,20 @@ def transfer_redirect(url: str) -> str | None:
 
 
 @cache
+def url_table() -> dict[str, Any]:
+    table: dict[str, Any] = yaml.safe_load(URL_CASES.read_text(encoding="utf-8"))
+    return table
+
+
 def url_cases() -> list[dict[str, Any]]:
-    data = yaml.safe_load(URL_CASES.read_text(encoding="utf-8"))
-    return [case for case in data["cases"] if "ios" in case["platforms"]]
+    return [case for case in url_table()["cases"] if "ios" in case["platforms"]]
+
+
+def installed_schemes(scenario: str) -> frozenset[str]:
+    """`installed` has every app of the table's `apps`; `missing` has none of them."""
+    if scenario == "missing":
+        return frozenset()
+    return frozenset(scheme for app in url_table()["apps"] for scheme in app["schemes"])
 
 
 @cache
@@ -590,14 +621,12 @@ def registry_view() -> View:
     return build_view(load_registry(), Criteria(), Options(app_scheme="myshop"))[0]
 
 
-def test_url_table_has_ios_cases_and_known_scenarios() -> None:
-    data = yaml.safe_load(URL_CASES.read_text(encoding="utf-8"))
-    ios_scenarios = {name for name, s in data["scenarios"].items() if "ios" in s["platforms"]}
-    assert ios_scenarios == {"installed", "missing"}
+def test_url_table_has_ios_cases_in_ios_scenarios() -> None:
     assert len(url_cases()) >= 15
     for case in url_cases():
-        assert set(case["expect"]) == ios_scenarios, case["id"]
-    assert not any(c["url"].lower().startswith("intent:") for c in url_cases())
+        assert set(case["expect_ios"]) <= {"installed", "missing"}, case["id"]
+        assert "installed" in case["expect_ios"], case["id"]
+        assert not case["url"].lower().startswith("intent:"), case["id"]
 
 
 @pytest.mark.parametrize("key", ["swift", "objc"])
@@ -616,9 +645,20 @@ def test_routing_functions_have_the_fixed_shape(key: str) -> None:
 @pytest.mark.parametrize("key", ["swift", "objc"])
 @pytest.mark.parametrize("case", url_cases(), ids=lambda case: case["id"])
 def test_url_cases(key: str, case: dict[str, Any]) -> None:
-    tables = tables_of(key, registry_view())
-    for scenario, expected in case["expect"].items():
-        assert ios_outcome(case["url"], tables, scenario) == expected, scenario
+    tables = tables_of(key, sample_view())
+    expected = case["expect_ios"]
+    for scenario in ("installed", "missing"):
+        want = expected.get(scenario, expected["installed"])
+        got = ios_outcome(case["url"], tables, installed_schemes(scenario))
+        assert got == want, scenario
+
+
+@pytest.mark.parametrize("key", ["swift", "objc"])
+def test_the_registry_tables_reach_the_files(key: str) -> None:
+    view = registry_view()
+    tables = tables_of(key, view)
+    assert len(tables.store_ids) == len(view.scheme_store_ids) > 20
+    assert tables.store_ids["ispmobile"] == "id369125087"
 
 
 @pytest.mark.parametrize("key", ["swift", "objc"])
@@ -629,11 +669,12 @@ def test_tables_follow_the_view(key: str) -> None:
         scheme_store_ids=(("ispmobile", "id369125087"),),
     )
     tables = tables_of(key, view)
-    assert ios_outcome("http://a.example/", tables, "installed") == {
-        "action": "open",
-        "url": "http://a.example/",
+    assert ios_outcome("http://a.example/", tables, frozenset()) == {
+        "action": "not_installed",
+        "scheme": "http",
+        "package": None,
     }
-    assert ios_outcome("shop2://x", tables, "missing") == {"action": "return"}
+    assert ios_outcome("shop2://x", tables, frozenset()) == {"action": "return", "url": "shop2://x"}
 
 
 def test_shape_check_notices_a_changed_router() -> None:
