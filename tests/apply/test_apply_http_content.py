@@ -9,6 +9,10 @@ from pathlib import Path
 
 import pytest
 from conftest import sample_view
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_apply_patch import only_insertions
+from test_apply_properties import REGISTRY, expanded, plists
 
 from schemegen.apply import edit as patch
 from schemegen.cli.main import main
@@ -141,3 +145,17 @@ def test_cli_flag_on_generate_and_apply(tmp_path: Path, capsys: pytest.CaptureFi
     )
     assert main([*base, "--allow-http-content", "--check"]) == 0
     capsys.readouterr()
+
+
+@settings(max_examples=50, deadline=None)
+@given(plists(), st.integers(min_value=1, max_value=30))
+def test_ats_edit_only_adds_and_is_idempotent(original: bytes, limit: int) -> None:
+    apps = select(REGISTRY, Criteria(methods=("card",)))
+    on = patch.plist_want(REGISTRY, apps, "myshop", limit=limit, allow_http_content=True)
+    plan = patch.plan_plist(original, on)
+    only_insertions(expanded(original, plan.new, b"array"), plan.new)
+    assert not patch.plan_plist(plan.new, on).changed
+    new = plistlib.loads(plan.new)
+    assert new["NSAppTransportSecurity"] == ATS["NSAppTransportSecurity"]
+    binary = plistlib.dumps(plistlib.loads(original), fmt=plistlib.FMT_BINARY)
+    assert plistlib.loads(patch.plan_plist(binary, on).new) == new
