@@ -245,7 +245,7 @@ def test_class_prefix_names_files() -> None:
     options = generate.Options(app_scheme="myshop", class_prefix="Shop")
     files = generate.generate(REG, selection.Criteria(), options).files
     assert "android/ShopPaymentWebViewClient.java" in files
-    assert "ios/ShopPaymentWebViewHandler.swift" in files
+    assert "ios/swift/ShopPaymentWebViewHandler.swift" in files
 
 
 @pytest.mark.parametrize("key", ["manifest", "plist", "js"])
