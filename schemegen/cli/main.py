@@ -90,6 +90,15 @@ def _add_selection_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_http_content_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--allow-http-content",
+        action="store_true",
+        help="let payment web views load http content: Android MIXED_CONTENT_ALWAYS_ALLOW, "
+        "iOS NSAllowsArbitraryLoadsInWebContent (default: neither)",
+    )
+
+
 def _add_ios_limit_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--ios-query-limit",
@@ -117,7 +126,10 @@ def load_registry(overlay_paths: Sequence[str]) -> Registry:
             overlays.append((name, Path(name).read_text(encoding="utf-8")))
         except (OSError, UnicodeDecodeError) as error:
             raise UsageError(f"{name}: cannot read registry overlay: {error}") from None
-    return registry.load(overlays, parse=parse_cached)
+    loaded = registry.load(overlays, parse=parse_cached)
+    for note in loaded.notes:
+        _err(f"note: {note}")
+    return loaded
 
 
 def _criteria(args: argparse.Namespace) -> Criteria:
@@ -198,14 +210,16 @@ def _add_generate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     p.add_argument("--java-package", default="com.example.payment", help="Java/Kotlin package")
     p.add_argument("--class-prefix", default="", help="prefix for generated class names")
-    p.add_argument("--imp-code", default="imp00000000", help="PortOne (iamport) merchant code")
+    p.add_argument(
+        "--imp-code", help="PortOne (iamport) merchant code (without it the JS call throws)"
+    )
     p.add_argument(
         "--pay-method", default="card", choices=PAY_METHODS, help="pay_method for the JS call"
     )
     p.add_argument(
         "--redirect-url",
-        default="https://example.com/payments/complete",
-        help="m_redirect_url / redirectUrl: where the PG sends the buyer after paying",
+        help="m_redirect_url / redirectUrl: where the PG sends the buyer after paying "
+        "(without it the JS call throws)",
     )
     p.add_argument(
         "--web-sdk",
@@ -213,16 +227,9 @@ def _add_generate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         choices=WEB_SDKS,
         help="iamport (IMP.request_pay, V1) or portone-v2 (PortOne.requestPayment)",
     )
-    p.add_argument(
-        "--store-id",
-        default="store-00000000-0000-0000-0000-000000000000",
-        help="PortOne V2 store id",
-    )
-    p.add_argument(
-        "--channel-key",
-        default="channel-key-00000000-0000-0000-0000-000000000000",
-        help="PortOne V2 channel key",
-    )
+    p.add_argument("--store-id", help="PortOne V2 store id (without it the JS call throws)")
+    p.add_argument("--channel-key", help="PortOne V2 channel key (without it the JS call throws)")
+    _add_http_content_option(p)
     _add_selection_options(p)
     _add_ios_limit_option(p)
     _add_registry_option(p)
@@ -250,6 +257,7 @@ def _generate(args: argparse.Namespace) -> int:
         web_sdk=args.web_sdk,
         store_id=args.store_id,
         channel_key=args.channel_key,
+        allow_http_content=args.allow_http_content,
         ios_query_limit=args.ios_query_limit,
         platforms=tuple(args.platform),
         langs=tuple(args.lang),
@@ -259,6 +267,11 @@ def _generate(args: argparse.Namespace) -> int:
         result = generate.generate(reg, _criteria(args), options)
     except generate.GenerateError as error:
         raise UsageError(str(error)) from None
+    if "web" in options.platforms and result.view.missing_options:
+        _err(
+            f"notice: web/request_pay.js throws until generated with "
+            f"{', '.join(result.view.missing_options)}"
+        )
     if result.dropped:
         print(
             f"schemegen: notice: --ios-query-limit {args.ios_query_limit} leaves out "
@@ -647,6 +660,7 @@ def _add_apply(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="package of a Java/Kotlin handler (default: the manifest's package + .payment)",
     )
     p.add_argument("--class-prefix", default="", help="prefix for the handler's class names")
+    _add_http_content_option(p)
     p.add_argument(
         "--force",
         action="store_true",
@@ -737,7 +751,14 @@ def _apply_plans(
         set_launch_mode=args.set_launch_mode,
         fix=args.fix,
     )
-    plist_want = patch.plist_want(reg, apps, scheme, limit=args.ios_query_limit, fix=args.fix)
+    plist_want = patch.plist_want(
+        reg,
+        apps,
+        scheme,
+        limit=args.ios_query_limit,
+        fix=args.fix,
+        allow_http_content=args.allow_http_content,
+    )
     try:
         found = project.detect(root, args.android_manifest, args.ios_plist)
     except project.ExpoJsConfig as error:
@@ -944,6 +965,7 @@ def _handler_plans(
         java_package=java_package,
         class_prefix=args.class_prefix,
         pg=args.pg,
+        allow_http_content=args.allow_http_content,
         ios_query_limit=args.ios_query_limit,
         platforms=("android" if android else "ios",),
         langs=(args.handler,),
@@ -1108,7 +1130,7 @@ def _registry_check(args: argparse.Namespace) -> int:
         result = registry_tools.check(docs[0], docs[1:])
     for finding in result.findings:
         print(finding)
-    failing = result.findings if args.strict else result.errors
+    failing = result.failing if args.strict else result.errors
     what = f"{docs[0].origin if docs else args.base}" + (
         f" + {len(names)} overlay(s)" if names else ""
     )
@@ -1263,6 +1285,11 @@ ADDERS: dict[str, Callable[[argparse._SubParsersAction[argparse.ArgumentParser]]
 
 
 def _version() -> str:
+    from schemegen.registry import snapshot
+
+    shipped = snapshot.shipped()
+    if shipped is not None:
+        return f"schemegen {__version__} (registry {shipped.version}, updated {shipped.updated})"
     from schemegen.registry import model as registry
 
     try:

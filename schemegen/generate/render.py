@@ -77,9 +77,10 @@ TARGETS: tuple[Target, ...] = (
         "xml",
         FRAGMENT_FRAMEWORKS,
     ),
+    # One folder per language: either folder alone goes into an app target.
     Target(
         "swift",
-        "ios/{prefix}PaymentWebViewHandler.swift",
+        "ios/swift/{prefix}PaymentWebViewHandler.swift",
         "ios/handler.swift.jinja",
         "ios",
         "swift",
@@ -88,7 +89,7 @@ TARGETS: tuple[Target, ...] = (
     ),
     Target(
         "objc-header",
-        "ios/{prefix}PaymentWebViewHandler.h",
+        "ios/objc/{prefix}PaymentWebViewHandler.h",
         "ios/handler.h.jinja",
         "ios",
         "objc",
@@ -97,7 +98,7 @@ TARGETS: tuple[Target, ...] = (
     ),
     Target(
         "objc",
-        "ios/{prefix}PaymentWebViewHandler.m",
+        "ios/objc/{prefix}PaymentWebViewHandler.m",
         "ios/handler.m.jinja",
         "ios",
         "objc",
@@ -145,6 +146,8 @@ TARGETS: tuple[Target, ...] = (
 LANGS = ("java", "kotlin", "swift", "objc")
 PLATFORMS = ("android", "ios", "web")
 APP_PLATFORMS = frozenset({"android", "ios"})
+# Schemes the iOS handlers load inside the web view; every other scheme is handed to iOS.
+IOS_WEB_SCHEMES = ("http", "https", "about", "data", "blob", "javascript", "file")
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,11 @@ class View:
     store_id: str
     channel_key: str
     v2_pay_method: str = "CARD"
+    v2_easy_pay_provider: str = ""
+    # Options the JS call needs but was not given: it throws naming them instead of paying.
+    missing_options: tuple[str, ...] = ()
+    ios_web_schemes: tuple[str, ...] = IOS_WEB_SCHEMES
+    allow_http_content: bool = False
     ios_query_limit: int = 25
 
 
