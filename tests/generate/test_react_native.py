@@ -50,7 +50,7 @@ function opens(url, platform, scenario) {
   const apps = scenario !== "missing" && scenario !== "no_store";
   const outside = scenario !== "no_store";  // a store app and a browser
   if (scheme === "tel" || scheme === "mailto" || scheme === "sms") return true;
-  if (platform === "ios" && scheme === "itms-apps") return true;
+  if (platform === "ios" && scheme.startsWith("itms-app")) return true;
   if (scheme === "http" || scheme === "https" || scheme === "market") return outside;
   return apps && table.apps.some((app) => app.schemes.includes(scheme));
 }
@@ -58,7 +58,14 @@ function opens(url, platform, scenario) {
 async function outcome(url, platform, scenario) {
   const kind = router.classifyPaymentUrl(url, platform);
   if (kind === "web") return { action: "web" };
-  if (kind === "return") return { action: "return", url };
+  if (kind === "return") {
+    const out = { action: "return", url };
+    const next = router.bankTransferContinuation(url);
+    const redirect = router.transferRedirect(url);
+    if (platform === "ios" && next !== null) out.continue = next;
+    if (platform === "ios" && redirect !== null) out.redirect = redirect;
+    return out;
+  }
   const opener = {
     openURL: (next) => opens(next, platform, scenario) ? Promise.resolve(true)
       : Promise.reject(new Error("Could not open URL " + next)),
