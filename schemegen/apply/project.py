@@ -83,7 +83,8 @@ def _explicit(root: Path, name: str | None) -> Path | None:
     if not path.is_absolute() and not path.exists():
         path = root / path
     if not path.is_file():
-        raise DetectError(f"{name}: no such file")
+        problem = "is not a regular file" if path.exists() else "no such file"
+        raise DetectError(f"{name}: {problem}")
     return path
 
 

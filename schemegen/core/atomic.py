@@ -72,11 +72,16 @@ def recover(folder: Path, *, locked: bool = False) -> list[str]:
     Returns one line per file restored (empty when there was nothing to do).
     """
     journal = folder / JOURNAL
-    if not journal.exists():
+    orphans = list(folder.glob(f"{JOURNAL}.*{TEMP_SUFFIX}"))
+    if not journal.exists() and not orphans:
         return []
     if not locked:
         with _locked(folder):
             return recover(folder, locked=True)
+    for orphan in orphans:  # a journal being written when the run died: nothing was touched
+        orphan.unlink(missing_ok=True)
+    if not journal.exists():
+        return []
     try:
         record = json.loads(journal.read_text(encoding="utf-8"))
         entries = [_Entry(e["target"], e["temp"], e["backup"]) for e in record["entries"]]
@@ -86,8 +91,10 @@ def recover(folder: Path, *, locked: bool = False) -> list[str]:
         raise WriteError(
             f"{journal}: unreadable journal of an interrupted write: {error}"
         ) from None
-    restored = [] if committed else _roll_back(entries, created)
+    restored = [] if committed else _roll_back(entries)
     _clean(entries)
+    if not committed:
+        _remove_folders(created)
     journal.unlink(missing_ok=True)
     _sync(folder)
     return restored
@@ -259,8 +266,9 @@ def _write(
             _sync(target_dir)
         _write_journal(journal, entries, created, committed=True)
     except OSError as error:
-        _roll_back(entries, [str(p) for p in created])
+        _roll_back(entries)
         _clean(entries)
+        _remove_folders([str(p) for p in created])
         journal.unlink(missing_ok=True)
         if isinstance(error, WriteError):
             raise
@@ -350,7 +358,7 @@ def _write_file(
     os.close(descriptor)
 
 
-def _roll_back(entries: Sequence[_Entry], created: Sequence[str]) -> list[str]:
+def _roll_back(entries: Sequence[_Entry]) -> list[str]:
     """Put every target back as it was before the write; the lines say what was restored."""
     restored: list[str] = []
     for entry in reversed(entries):
@@ -368,10 +376,13 @@ def _roll_back(entries: Sequence[_Entry], created: Sequence[str]) -> list[str]:
                 # created by the write (its temporary was renamed into place): remove it
                 os.unlink(entry.target)
                 restored.append(f"{entry.target}: removed, left by an interrupted write")
+    return restored
+
+
+def _remove_folders(created: Sequence[str]) -> None:
     for folder in reversed(created):
         with contextlib.suppress(OSError):
             os.rmdir(folder)  # only when empty: never what someone else put there
-    return restored
 
 
 def _clean(entries: Sequence[_Entry]) -> None:
