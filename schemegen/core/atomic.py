@@ -59,6 +59,10 @@ def write_all(
     """
     targets = {path: _target(path, follow_symlinks, roots) for path in contents}
     folder = journal_dir if journal_dir is not None else _shared_folder(list(targets.values()))
+    for above in Path(os.path.abspath(folder)).parents:
+        # an interrupted write of a wider set of files (apply journals at the project root)
+        if (above / JOURNAL).exists():
+            recover(above)
     with _locked(folder):
         recover(folder, locked=True)
         for path, target in targets.items():
