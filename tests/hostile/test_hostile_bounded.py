@@ -95,3 +95,38 @@ def test_apply_refuses_a_manifest_linked_to_dev_zero(tmp_path: Path) -> None:
     )  # fmt: skip
     assert code == 2
     assert f"{MANIFEST}: is not a regular file" in err
+
+
+EXPO = '{"dependencies": {"expo": "^52.0.0"}}\n'
+
+
+@pytest.mark.parametrize("shape", ["one-line-members", "duplicate-packages", "open-comment"])
+def test_app_json_edits_are_linear(tmp_path: Path, shape: str) -> None:
+    """Inputs that a per-member rescan or a list lookup would make quadratic.
+
+    The child's watchdog turns a hang into a failure; no time is measured.
+    """
+    top = tmp_path / "e"
+    top.mkdir()
+    (top / "package.json").write_text(EXPO)
+    if shape == "one-line-members":
+        members = ", ".join(f'"k{i}": {i}' for i in range(200_000))
+        text = '{"expo": {' + members + "}}"
+    elif shape == "duplicate-packages":
+        packages = ", ".join(['"com.hanaskcard.paycla"'] * 100_000)
+        text = (
+            '{"expo": {"plugins": [["expo-build-properties", '
+            '{"android": {"manifestQueries": {"package": [' + packages + "]}}}]]}}"
+        )
+    else:
+        text = '{"expo": {}} /*' + " " * 3_000_000
+    (top / "app.json").write_text(text)
+    code, _, err = run(*APPLY, "--fix", cwd=top)
+    if shape == "open-comment":
+        assert code == 2
+        assert "app.json:1: not valid JSON: expected the end of the file" in err
+        return
+    assert code == 0, err
+    new = (top / "app.json").read_text()
+    assert new.count("com.hanaskcard.paycla") == 1  # a registry package: added, or deduplicated
+    assert '"scheme": "myshop"' in new
