@@ -579,19 +579,18 @@ def plan_manifest(original: bytes, want: ManifestWant) -> Plan:
     root = doc.root
     if root.tag != "manifest":
         raise PatchError(f"root element is <{root.tag}>, not <manifest>")
-    prefix = next((p for p, uri in root.el.nsmap.items() if uri == ANDROID_NS and p), None)
-    if prefix is None:
+    if not any(uri == ANDROID_NS and p for p, uri in root.el.nsmap.items()):
         raise PatchError(f"<manifest> does not declare a prefix for {ANDROID_NS}")
     editor = Editor(doc)
     changes: list[str] = []
     notes: list[str] = []
-    _plan_queries(editor, want, prefix, changes)
+    _plan_queries(editor, want, changes)
     activity = _find_activity(root, want.activity)
-    _plan_return_filter(editor, activity, want.app_scheme, prefix, changes)
+    _plan_return_filter(editor, activity, want.app_scheme, changes)
     label = activity.get(_a("name")) or "<activity>"
     exported = activity.get(_a("exported"))
     if exported is None:
-        editor.set_attr(activity, f"{prefix}:exported", _a("exported"), "true")
+        editor.set_attr(activity, f"{_prefix(activity)}:exported", _a("exported"), "true")
         changes.append(f'set android:exported="true" on `{label}`')
     elif exported != "true":
         notes.append(
@@ -599,13 +598,28 @@ def plan_manifest(original: bytes, want: ManifestWant) -> Plan:
         )
     mode = activity.get(_a("launchMode"))
     if want.set_launch_mode and mode not in KEPT_LAUNCH_MODES:
+        prefix = _prefix(activity)
         editor.set_attr(activity, f"{prefix}:launchMode", _a("launchMode"), "singleTask")
         was = mode or "standard"
         changes.append(f'set android:launchMode="singleTask" on `{label}` (was {was})')
     return _finish(doc, editor, original, changes, notes, check=_check_xml)
 
 
-def _plan_queries(editor: Editor, want: ManifestWant, prefix: str, changes: list[str]) -> None:
+def _prefix(node: Node) -> str:
+    """A prefix bound to the Android namespace where `node` is (descendants may rebind one)."""
+    bound = [p for p, uri in node.el.nsmap.items() if uri == ANDROID_NS and p]
+    if not bound:
+        line = node.el.sourceline
+        raise PatchError(
+            f"<{node.tag}> binds no prefix to {ANDROID_NS} (a namespace declaration "
+            "on it or above it rebinds `android`), so nothing can be added there in the "
+            "Android namespace; declare it again on that element",
+            line,
+        )
+    return "android" if "android" in bound else str(bound[0])
+
+
+def _plan_queries(editor: Editor, want: ManifestWant, changes: list[str]) -> None:
     root = editor.doc.root
     queries = [c for c in root.children if c.tag == "queries"]
     seen: set[str] = set()
@@ -628,15 +642,16 @@ def _plan_queries(editor: Editor, want: ManifestWant, prefix: str, changes: list
     missing = [p for p in want.packages if p not in seen]
     if not missing:
         return
-    news = [New("package", ((f"{prefix}:name", p),)) for p in missing]
     if queries:
         target = queries[0]
+        news = [New("package", ((f"{_prefix(target)}:name", p),)) for p in missing]
         packages = [
             c for c in target.children if c.tag == "package" and id(c) not in editor.removed
         ]
         editor.append(target, news, after=packages[-1] if packages else None)
     else:
         application = next((c for c in root.children if c.tag == "application"), None)
+        news = [New("package", ((f"{_prefix(root)}:name", p),)) for p in missing]
         block = New("queries", children=tuple(news))
         if application is not None:
             editor.insert_before(application, [block])
@@ -695,23 +710,20 @@ def _is_launcher(component: Node) -> bool:
     )
 
 
-def _plan_return_filter(
-    editor: Editor, activity: Node, scheme: str, prefix: str, changes: list[str]
-) -> None:
+def _plan_return_filter(editor: Editor, activity: Node, scheme: str, changes: list[str]) -> None:
     filters = [c for c in activity.children if c.tag == "intent-filter"]
     label = activity.get(_a("name")) or "<activity>"
     for intent_filter in filters:
         schemes = {d.get(_a("scheme")) for d in intent_filter.children if d.tag == "data"}
         if scheme not in schemes:
             continue
-        news: list[New] = []
-        if ACTION_VIEW not in _names(intent_filter, "action"):
-            news.append(New("action", ((f"{prefix}:name", ACTION_VIEW),)))
+        names = [ACTION_VIEW] if ACTION_VIEW not in _names(intent_filter, "action") else []
         categories = _names(intent_filter, "category")
-        news += [
-            New("category", ((f"{prefix}:name", c),))
-            for c in (CATEGORY_DEFAULT, CATEGORY_BROWSABLE)
-            if c not in categories
+        names += [c for c in (CATEGORY_DEFAULT, CATEGORY_BROWSABLE) if c not in categories]
+        prefix = _prefix(intent_filter) if names else ""
+        news = [
+            New("action" if name == ACTION_VIEW else "category", ((f"{prefix}:name", name),))
+            for name in names
         ]
         if news:
             first = intent_filter.children[0] if intent_filter.children else None
@@ -722,6 +734,7 @@ def _plan_return_filter(
             added = ", ".join(n.attrs[0][1].rsplit(".", 1)[-1] for n in news)
             changes.append(f"added {added} to the `{scheme}` intent-filter of `{label}`")
         return
+    prefix = _prefix(activity)
     block = New(
         "intent-filter",
         children=(

@@ -8,7 +8,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+
+from schemegen.core import jsonc
+from schemegen.core.atomic import WriteError, check_inside
+from schemegen.core.documents import ReadError, read_limited
 
 ANDROID_APP = Path("android/app/src/main/AndroidManifest.xml")
 SKIP_DIRS = frozenset({"build", ".gradle", "Pods", "node_modules", "DerivedData", ".git", ".build"})
@@ -100,9 +103,8 @@ def detect_framework(root: Path) -> tuple[str, str]:
 def expo_config(root: Path) -> str | None:
     """The Expo app config of `root` (app.json with an `expo` key or expo installed, or
     app.config.*), or None."""
-    dependencies = _package_json(root)
-    installed = "expo" in {**dependencies["dependencies"], **dependencies["devDependencies"]}
-    if (root / "app.json").is_file() and ("expo" in _json_object(root / "app.json") or installed):
+    installed = "expo" in _dependencies(root)
+    if (root / "app.json").is_file() and ("expo" in _app_json_keys(root / "app.json") or installed):
         return "app.json"
     return next((name for name in EXPO_JS_CONFIGS if (root / name).is_file()), None)
 
@@ -114,7 +116,8 @@ def _explicit(root: Path, name: str | None) -> Path | None:
     if not path.is_absolute() and not path.exists():
         path = root / path
     if not path.is_file():
-        raise DetectError(f"{name}: no such file")
+        problem = "is not a regular file" if path.exists() else "no such file"
+        raise DetectError(f"{name}: {problem}")
     return path
 
 
@@ -124,10 +127,9 @@ def _kind(root: Path) -> str:
         return "Flutter"
     if any((root / f"capacitor.config.{ext}").is_file() for ext in ("json", "ts", "js")):
         return "Capacitor/Ionic"
-    package = _package_json(root)
-    dependencies = {**package["dependencies"], **package["devDependencies"]}
+    dependencies = _dependencies(root)
     app_json = (root / "app.json").is_file() and (
-        "expo" in _json_object(root / "app.json") or "expo" in dependencies
+        "expo" in dependencies or "expo" in _app_json_keys(root / "app.json")
     )
     kinds = (
         (
@@ -141,20 +143,33 @@ def _kind(root: Path) -> str:
     return next((kind for found, kind in kinds if found), "native")
 
 
-def _package_json(root: Path) -> dict[str, Any]:
-    data = _json_object(root / "package.json")
-    for key in ("dependencies", "devDependencies"):
-        if not isinstance(data.get(key), dict):
-            data[key] = {}
-    return data
-
-
-def _json_object(path: Path) -> dict[str, Any]:
+def _dependencies(root: Path) -> set[str]:
+    """Names under `dependencies` and `devDependencies` of package.json (none if unreadable)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+        tree = jsonc.parse(read_limited(root / "package.json").decode("utf-8"))
+    except (ReadError, UnicodeDecodeError, jsonc.JsoncError):
+        return set()
+    names: set[str] = set()
+    for key in ("dependencies", "devDependencies"):
+        section = jsonc.find(tree, key)
+        if section is not None and section.kind is jsonc.Kind.OBJECT:
+            names.update(m.key for m in section.members)
+    return names
+
+
+def _app_json_keys(path: Path) -> set[str]:
+    """Top-level keys of app.json, read as Expo reads it; a broken file is an error here."""
+    try:
+        text = read_limited(path).decode("utf-8")
+    except ReadError as error:
+        raise DetectError(str(error)) from None
+    except UnicodeDecodeError as error:
+        raise DetectError(f"{path}: not UTF-8 (byte {error.start})") from None
+    try:
+        tree = jsonc.parse(text)
+    except jsonc.JsoncError as error:
+        raise DetectError(f"{error.located(str(path))}; fix app.json first") from None
+    return {m.key for m in tree.members}
 
 
 def _choose(found: Sequence[Path], root: Path, what: str, option: str) -> Path | None:
@@ -186,10 +201,9 @@ def _android(root: Path, kind: str) -> Path | None:
 
 def _has_launcher(path: Path) -> bool:
     try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+        return b"android.intent.category.LAUNCHER" in read_limited(path)
+    except ReadError:
         return False
-    return "android.intent.category.LAUNCHER" in text
 
 
 def _ios(root: Path, kind: str) -> Path | None:
@@ -201,7 +215,7 @@ def _ios(root: Path, kind: str) -> Path | None:
     found: list[Path] = []
     generated: list[Path] = []
     for pbxproj in projects:
-        plists, generates = infoplist_files(pbxproj)
+        plists, generates = infoplist_files(pbxproj, root)
         found += [p for p in plists if p.is_file()]
         if generates and not plists:
             generated.append(pbxproj)
@@ -222,19 +236,21 @@ _SETTING = re.compile(
 )
 
 
-def infoplist_files(pbxproj: Path) -> tuple[list[Path], bool]:
+def infoplist_files(pbxproj: Path, root: Path | None = None) -> tuple[list[Path], bool]:
     """Info.plist paths the targets of an Xcode project use, and whether any target generates one.
 
-    Test targets are left out: their plists are not the app's.
+    Test targets are left out: their plists are not the app's. A path that resolves outside
+    `root` (`../..`, an absolute path, a symlinked folder) is refused, naming the line.
     """
     try:
-        text = pbxproj.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+        text = read_limited(pbxproj).decode("utf-8", errors="replace")
+    except ReadError:
         return [], False
     srcroot = pbxproj.parent.parent
     plists: list[Path] = []
     generates = False
-    for name, raw in _SETTING.findall(text):
+    for match in _SETTING.finditer(text):
+        name, raw = match.groups()
         value = raw.strip('"').replace('\\"', '"')
         if name == "GENERATE_INFOPLIST_FILE":
             generates = generates or value == "YES"
@@ -243,8 +259,34 @@ def infoplist_files(pbxproj: Path) -> tuple[list[Path], bool]:
             value = value.removeprefix(variable)
         if "$" in value or re.search(r"Tests?(/|-Info|\.plist$)", value):
             continue
-        plists.append(Path(os.path.normpath(srcroot / value)))
+        path = Path(os.path.normpath(srcroot / value))
+        if root is not None:
+            line = text.count("\n", 0, match.start()) + 1
+            _refuse_outside(path, root, f"{pbxproj}:{line}: INFOPLIST_FILE `{value}`")
+        plists.append(path)
     return list(dict.fromkeys(plists)), generates
+
+
+def _refuse_outside(path: Path, root: Path, what: str) -> None:
+    lexical = Path(os.path.normpath(Path.cwd() / path))
+    real = Path(os.path.realpath(path))
+    inside = lexical.is_relative_to(os.path.normpath(Path.cwd() / root))
+    if not (inside and real.is_relative_to(os.path.realpath(root))):
+        raise DetectError(
+            f"{what} resolves outside the project root {root} (to {real}); "
+            "apply never edits files outside it"
+        )
+
+
+def check_paths(project: Project, *, follow_symlinks: bool, given: Sequence[Path] = ()) -> None:
+    """Refuse a file outside the root (or the folders in `given`), or that leads out by links."""
+    for path in (project.android, project.ios, project.expo):
+        if path is None:
+            continue
+        try:
+            check_inside(path, [project.root, *given], follow_symlinks=follow_symlinks)
+        except WriteError as error:
+            raise DetectError(str(error)) from None
 
 
 def expo_js_instructions(config: str, scheme: str, plugin: str) -> str:

@@ -120,12 +120,7 @@ def load_registry(overlay_paths: Sequence[str]) -> Registry:
     from schemegen.registry import model as registry
     from schemegen.registry.cache import parse_cached
 
-    overlays = []
-    for name in overlay_paths:
-        try:
-            overlays.append((name, Path(name).read_text(encoding="utf-8")))
-        except (OSError, UnicodeDecodeError) as error:
-            raise UsageError(f"{name}: cannot read registry overlay: {error}") from None
+    overlays = [(name, _read_text(name, "registry overlay")) for name in overlay_paths]
     loaded = registry.load(overlays, parse=parse_cached)
     for note in loaded.notes:
         _err(f"note: {note}")
@@ -238,7 +233,7 @@ def _add_generate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _generate(args: argparse.Namespace) -> int:
-    from schemegen.core.atomic import WriteError, write_all
+    from schemegen.core.atomic import WriteError, existing_folder, write_all
     from schemegen.generate import views as generate
 
     _check_ios_limit(args.ios_query_limit)
@@ -292,7 +287,10 @@ def _generate(args: argparse.Namespace) -> int:
     if args.check:
         return _check_drift(out, result.files)
     try:
-        write_all({out / name: text.encode("utf-8") for name, text in result.files.items()})
+        write_all(
+            {out / name: text.encode("utf-8") for name, text in result.files.items()},
+            journal_dir=existing_folder(out.parent),
+        )
     except WriteError as error:
         raise UsageError(f"cannot write {out}: {error}") from None
     print(f"schemegen: wrote {len(result.files)} files to {out}", file=sys.stderr)
@@ -313,12 +311,25 @@ def _detected_framework(root: Path) -> str:
 def _check_drift(out: Path, files: dict[str, str]) -> int:
     import difflib
 
+    from schemegen.core.documents import MAX_BYTES, ReadError, read_limited
+
     drift = False
     for name, expected in files.items():
         path = out / name
+        link = _symlink_below(out, name)
+        if link is not None:
+            drift = True
+            _err(f"{link}: is a symlink; --check does not follow it (generate writes real files)")
+            continue
         try:
-            actual = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            actual = read_limited(path, MAX_BYTES).decode("utf-8")
+        except ReadError as error:
+            if os.path.lexists(path):
+                drift = True
+                _err(f"{error}")
+                continue
+            actual = ""
+        except UnicodeDecodeError:
             actual = ""
         if actual != expected:
             drift = True
@@ -335,6 +346,16 @@ def _check_drift(out: Path, files: dict[str, str]) -> int:
         return Exit.FINDINGS
     print(f"schemegen: {out} is up to date", file=sys.stderr)
     return Exit.OK
+
+
+def _symlink_below(out: Path, name: str) -> Path | None:
+    """The first symlink on the way from `out` to `out/name`, if any."""
+    path = out
+    for part in Path(name).parts:
+        path = path / part
+        if path.is_symlink():
+            return path
+    return None
 
 
 # --- list --------------------------------------------------------------------------------------
@@ -678,11 +699,25 @@ def _add_apply(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.set_defaults(run=_apply)
 
 
+def _recover(root: Path) -> None:
+    """Finish or roll back a run that was killed while writing (its journal says which)."""
+    from schemegen.core.atomic import WriteError, recover
+
+    if not root.is_dir():
+        return
+    try:
+        for line in recover(root):
+            _err(f"notice: {line}")
+    except WriteError as error:
+        raise UsageError(str(error)) from None
+
+
 def _apply(args: argparse.Namespace) -> int:
     from schemegen.apply import handlers
     from schemegen.core.atomic import WriteError, write_all
 
     root = Path(args.path)
+    _recover(root)
     plans, originals, framework = _apply_plans(args, root)
     for path, plan in plans.items():
         for note in plan.notes:
@@ -710,6 +745,8 @@ def _apply(args: argparse.Namespace) -> int:
             {path: plan.new for path, plan in pending.items()},
             expected={path: originals[path] for path in pending},
             follow_symlinks=args.follow_symlinks,
+            roots=[root, *_given(args)],
+            journal_dir=root,
         )
     except WriteError as error:
         raise UsageError(f"{error}; nothing was changed") from None
@@ -761,6 +798,7 @@ def _apply_plans(
     )
     try:
         found = project.detect(root, args.android_manifest, args.ios_plist)
+        project.check_paths(found, follow_symlinks=args.follow_symlinks, given=_given(args))
     except project.ExpoJsConfig as error:
         message = _not_expo(framework, root, f"{error.config} configures an Expo app")
         raise UsageError(message) from None
@@ -898,24 +936,25 @@ def _generated_file_plan(
     return original, Plan(original or b"", new, (change,) if original != new else ())
 
 
+def _given(args: argparse.Namespace) -> list[Path]:
+    """Folders named on the command line: apply may write there as well as under the root."""
+    named = [args.android_manifest, args.ios_plist]
+    folders = [Path(n).parent for n in named if n]
+    return [*folders, Path(args.handler_dir)] if args.handler_dir else folders
+
+
 def _shown(path: Path, root: Path) -> str:
     shown = Path(os.path.relpath(path, root))
     return str(path) if shown.parts[:1] == ("..",) else shown.as_posix()
 
 
 def _read_input(path: Path) -> bytes:
-    from schemegen.core.documents import MAX_BYTES
+    from schemegen.core.documents import ReadError, read_limited
 
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except OSError as error:
-        raise UsageError(f"{path}: cannot read: {error.strerror or error}") from None
-    if len(data) > MAX_BYTES:
-        raise UsageError(
-            f"{path}: file is larger than {MAX_BYTES // 1_000_000} MB; nothing was changed"
-        )
-    return data
+        return read_limited(path)
+    except ReadError as error:
+        raise UsageError(f"{error}; nothing was changed") from None
 
 
 def _plan_diff(name: str, plan: Plan) -> str:
@@ -1100,9 +1139,15 @@ def _overlay_paths(args: argparse.Namespace, paths: Sequence[str] = ()) -> list[
 
 
 def _read_text(name: str, what: str) -> str:
+    """A registry file, refused before reading when larger than the registry's limit."""
+    from schemegen.core.documents import ReadError, read_limited
+    from schemegen.registry.model import MAX_BYTES
+
     try:
-        return Path(name).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+        return read_limited(name, MAX_BYTES).decode("utf-8")
+    except ReadError as error:
+        raise UsageError(f"{name}: cannot read {what}: {error.reason}") from None
+    except ValueError as error:  # embedded NUL in the name, or not UTF-8
         raise UsageError(f"{name}: cannot read {what}: {error}") from None
 
 

@@ -1,7 +1,7 @@
 """Hardened parsing of AndroidManifest.xml and Info.plist (XML or binary), keeping lines."""
 
 # Thousands of files per run: pathlib objects would cost more than the I/O they wrap.
-# ruff: noqa: PTH116, PTH118, PTH120, PTH123
+# ruff: noqa: PTH118, PTH120
 
 from __future__ import annotations
 
@@ -228,15 +228,16 @@ class _Refused(Exception):
         self.problem = problem
 
 
+_TOO_LARGE = Problem(
+    ProblemKind.TOO_LARGE, None, f"file is larger than {MAX_BYTES // 1_000_000} MB"
+)
+
+
 def parse(data: bytes, path: str) -> Document:
     """Turn the bytes of a manifest or plist into a document, or say why it cannot be read."""
     try:
         if len(data) > MAX_BYTES:
-            raise _Refused(
-                Problem(
-                    ProblemKind.TOO_LARGE, None, f"file is larger than {MAX_BYTES // 1_000_000} MB"
-                )
-            )
+            raise _Refused(_TOO_LARGE)
         if data.startswith(b"bplist"):
             return Plist(path, _binary_plist(data), binary=True)
         root = _parse_xml(data)
@@ -275,38 +276,118 @@ def parse_strings(data: bytes) -> dict[str, str]:
     }
 
 
+class ReadError(OSError):
+    """A file refused before or while reading; the message names it and says why."""
+
+    def __init__(self, shown: str, reason: str, *, too_large: bool = False) -> None:
+        super().__init__(f"{shown}: {reason}")
+        self.reason = reason
+        self.too_large = too_large
+
+
+_FILE_TYPES = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a directory"),
+)
+
+
+def _kind_of(mode: int) -> str:
+    return next((name for test, name in _FILE_TYPES if test(mode)), "not a regular file")
+
+
+def _limit_text(limit: int) -> str:
+    return f"{limit / 1_000_000:g} MB" if limit >= 1_000_000 else f"{limit} bytes"
+
+
+def read_limited(
+    path: str | os.PathLike[str], limit: int = MAX_BYTES, display: str | None = None
+) -> bytes:
+    """The bytes of the regular file at `path`, refusing anything larger than `limit`.
+
+    The file is opened without blocking (a FIFO with no writer would wait forever) and its
+    type and size are checked on the open descriptor before a byte is read: a symlink to
+    /dev/zero or a FIFO is refused, not read.
+    """
+    shown = display if display is not None else os.fspath(path)
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as error:
+        raise ReadError(shown, error.strerror or str(error)) from None
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode):
+            raise ReadError(shown, f"is {_kind_of(info.st_mode)}, not a regular file")
+        if info.st_size > limit:
+            raise ReadError(shown, f"file is larger than {_limit_text(limit)}", too_large=True)
+        with os.fdopen(descriptor, "rb", closefd=False) as handle:
+            data = _read_bounded(handle, limit)
+    except ReadError:
+        raise
+    except OSError as error:
+        raise ReadError(shown, error.strerror or str(error)) from None
+    finally:
+        os.close(descriptor)
+    if len(data) > limit:
+        raise ReadError(shown, f"file is larger than {_limit_text(limit)}", too_large=True)
+    return data
+
+
 def read_document(path: str | os.PathLike[str], display: str | None = None) -> Document:
     """Read and parse one file (and `res/values/strings.xml` next to a manifest)."""
     # Plain `os` calls: lint reads thousands of files and pathlib objects cost more than the read.
     name = os.fspath(path)
     shown = display if display is not None else name
     try:
-        with open(name, "rb") as handle:
-            data = _read_bounded(handle)
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
-        return Unreadable(shown, Problem(ProblemKind.UNREADABLE, None, f"cannot read: {reason}"))
+        data = read_limited(name, MAX_BYTES, shown)
+    except ReadError as error:
+        if error.too_large:
+            return Unreadable(shown, _TOO_LARGE)
+        problem = Problem(ProblemKind.UNREADABLE, None, f"cannot read: {error.reason}")
+        return Unreadable(shown, problem)
     document = parse(data, shown)
     if isinstance(document, Manifest):
-        strings = os.path.join(os.path.dirname(name), "res", "values", "strings.xml")
-        try:
-            info = os.stat(strings)
-            if stat.S_ISREG(info.st_mode) and info.st_size <= MAX_BYTES:
-                with open(strings, "rb") as handle:
-                    document = replace(document, strings=parse_strings(handle.read()))
-        except OSError:
-            pass
+        document = replace(document, strings=_strings_beside(name))
     return document
 
 
-def _read_bounded(handle: BinaryIO) -> bytes:
-    """Up to MAX_BYTES + 1 bytes of `handle` (one more than allowed shows a file is too large)."""
+def _strings_beside(manifest: str) -> dict[str, str]:
+    """The strings of `res/values/strings.xml` beside a manifest, if it resolves inside its folder.
+
+    A symlink (of the file or of `res`, `values`) that leads out of the manifest's folder is
+    not followed: lint reads nothing outside the folders it was given.
+    """
+    folder = os.path.dirname(manifest) or "."
+    strings = os.path.join(folder, "res", "values", "strings.xml")
+    try:
+        # three lstat calls in the usual case; realpath (one per path component) only for links
+        linked = any(
+            stat.S_ISLNK(os.lstat(os.path.join(folder, *parts)).st_mode)
+            for parts in (("res",), ("res", "values"), ("res", "values", "strings.xml"))
+        )
+    except OSError:
+        return {}
+    if linked:
+        real_folder = os.path.realpath(folder)
+        strings = os.path.realpath(strings)
+        if os.path.commonpath([real_folder, strings]) != real_folder:
+            return {}
+    try:
+        return parse_strings(read_limited(strings))
+    except ReadError:
+        return {}
+
+
+def _read_bounded(handle: BinaryIO, limit: int = MAX_BYTES) -> bytes:
+    """Up to `limit` + 1 bytes of `handle` (one more than allowed shows a file is too large)."""
     # read(n) allocates n bytes before reading: asking for the 10 MB limit costs more than
     # reading a small manifest, so ask for the size the file has (pipes report 0).
     size = os.fstat(handle.fileno()).st_size
-    data = handle.read(min(size, MAX_BYTES) + 1)
-    if size < len(data) <= MAX_BYTES:  # the file grew, or its size is unknown
-        data += handle.read(MAX_BYTES + 1 - len(data))
+    data = handle.read(min(size, limit) + 1)
+    if size < len(data) <= limit:  # the file grew, or its size is unknown
+        data += handle.read(limit + 1 - len(data))
     return data
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from schemegen.core import atomic
 from schemegen.core.atomic import WriteError, write_all
 
 
@@ -105,3 +106,86 @@ def test_read_only_and_symlinks(tmp_path: Path) -> None:
     assert link.is_symlink()
     assert first.read_bytes() == b"through"
     assert first.stat().st_mode & 0o777 == 0o640
+
+
+def test_a_second_hard_link_is_refused(tmp_path: Path) -> None:
+    first, second = two_files(tmp_path)
+    os.link(second, tmp_path / "other-name.plist")
+    before = state(tmp_path)
+    with pytest.raises(WriteError, match="has 2 hard links"):
+        write_all({first: b"one\n", second: b"two\n"})
+    assert state(tmp_path) == before
+
+
+def test_failed_write_removes_the_folders_it_made(tmp_path: Path) -> None:
+    first, _ = two_files(tmp_path)
+    handler = tmp_path / "a" / "java" / "com" / "shop" / "Handler.java"
+
+    def fail(step: str, path: Path) -> None:
+        if step == "replace" and path == first:
+            raise OSError(28, "No space left on device")
+
+    with pytest.raises(WriteError, match=r"AndroidManifest.xml: No space left on device"):
+        write_all({handler: b"class Handler {}\n", first: b"new\n"}, hook=fail)
+    assert not (tmp_path / "a" / "java").exists()
+
+
+def test_recover_rolls_back_an_interrupted_write(tmp_path: Path) -> None:
+    first, second = two_files(tmp_path)
+    before = state(tmp_path)
+    made = tmp_path / "a" / "new" / "Handler.kt"
+
+    class Killed(BaseException):
+        pass
+
+    def die(step: str, path: Path) -> None:
+        if step == "replace" and path == second:
+            raise Killed  # not an OSError: nothing is undone in-process, as after SIGKILL
+
+    with pytest.raises(Killed):
+        write_all({made: b"class H\n", first: b"one\n", second: b"two\n"}, hook=die)
+    assert first.read_bytes() == b"one\n"  # half-applied until the next run
+    assert (tmp_path / atomic.JOURNAL).exists()
+    restored = atomic.recover(tmp_path)
+    assert sorted(Path(line.split(":")[0]).name for line in restored) == [
+        "AndroidManifest.xml",
+        "Handler.kt",
+    ]
+    assert state(tmp_path) == before
+    assert not (tmp_path / "a" / "new").exists()
+    assert atomic.recover(tmp_path) == []
+
+
+def test_the_next_write_recovers_first(tmp_path: Path) -> None:
+    first, second = two_files(tmp_path)
+
+    def die(step: str, path: Path) -> None:
+        if step == "replace" and path == second:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write_all({first: b"one\n", second: b"two\n"}, hook=die)
+    with pytest.raises(WriteError, match="changed on disk"):
+        write_all({second: b"three\n"}, expected={second: b"two\n"})
+    assert first.read_bytes() == b"<manifest/>\n"
+    write_all({first: b"one\n", second: b"two\n"})
+    assert sorted(p.name for p in tmp_path.rglob("*") if p.is_file()) == [
+        "AndroidManifest.xml",
+        "Info.plist",
+    ]
+
+
+def test_check_inside(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    (root / "real").mkdir(parents=True)
+    (tmp_path / "away").mkdir()
+    (root / "inside").symlink_to("real")
+    (root / "out").symlink_to(tmp_path / "away")
+    assert atomic.check_inside(root / "inside" / "f", [root]) == (root / "real" / "f").resolve()
+    with pytest.raises(WriteError, match="through a symlinked folder"):
+        atomic.check_inside(root / "out" / "f", [root])
+    with pytest.raises(WriteError, match="is outside the project root"):
+        atomic.check_inside(tmp_path / "away" / "f", [root])
+    (root / "real" / "link").symlink_to(tmp_path / "away" / "f")
+    with pytest.raises(WriteError, match="follows only links that stay inside"):
+        atomic.check_inside(root / "real" / "link", [root], follow_symlinks=True)

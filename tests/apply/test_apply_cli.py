@@ -89,9 +89,10 @@ def test_parse_error_changes_nothing(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 def test_symlinked_file_needs_follow(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = flutter(tmp_path)
-    real = tmp_path / "shared-Info.plist"
+    real = root / "shared" / "Info.plist"
+    real.parent.mkdir()
     (root / "ios/Runner/Info.plist").rename(real)
-    (root / "ios/Runner/Info.plist").symlink_to(real)
+    (root / "ios/Runner/Info.plist").symlink_to("../../shared/Info.plist")
     before = real.read_bytes()
     assert main(["apply", str(root), *OPTIONS]) == 2
     assert "is a symlink; pass --follow-symlinks" in capsys.readouterr().err
@@ -100,6 +101,19 @@ def test_symlinked_file_needs_follow(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert main(["apply", str(root), *OPTIONS, "--follow-symlinks"]) == 0
     assert (root / "ios/Runner/Info.plist").is_symlink()
     assert b"<string>myshop</string>" in real.read_bytes()
+
+
+def test_follow_symlinks_stays_inside_the_root(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = flutter(tmp_path)
+    real = tmp_path / "shared-Info.plist"
+    (root / "ios/Runner/Info.plist").rename(real)
+    (root / "ios/Runner/Info.plist").symlink_to(real)
+    before = snapshot(tmp_path)
+    assert main(["apply", str(root), *OPTIONS, "--follow-symlinks"]) == 2
+    assert "outside the project root" in capsys.readouterr().err
+    assert snapshot(tmp_path) == before
 
 
 def test_read_only_file_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
