@@ -385,10 +385,16 @@ def _gap(text: str, pos: int) -> str:
 
 def _unit(text: str, nodes: Sequence[Node]) -> str:
     counts: Counter[str] = Counter()
+    # A parent's indentation once, not once per child: the walk back over the whitespace
+    # before a parent with thousands of children would otherwise be repeated for each.
+    leads: dict[int, str | None] = {}
     for node in nodes:
         if node.parent is None:
             continue
-        inner, outer = _lead(text, node.start), _lead(text, node.parent.start)
+        start = node.parent.start
+        if start not in leads:
+            leads[start] = _lead(text, start)
+        inner, outer = _lead(text, node.start), leads[start]
         if inner is not None and outer is not None and inner.startswith(outer) and inner != outer:
             counts[inner[len(outer) :]] += 1
     if counts:
@@ -427,6 +433,9 @@ def _escape(value: str, quote: str = "") -> str:
     elif quote == "'":
         value = value.replace("'", "&apos;")
     return value
+
+
+_LINE_END = re.compile(r"[ \t]*(\r\n|\n|\r)")
 
 
 class Editor:
@@ -516,9 +525,9 @@ class Editor:
         text = self.doc.text
         self.removed.add(id(node))
         lead = _lead(text, node.start)
-        rest = re.match(r"[ \t]*(\r\n|\n|\r)", text[node.end :])
+        rest = _LINE_END.match(text, node.end)  # at a position: no copy of the rest
         if lead is not None and rest is not None:
-            self.splice(node.start - len(lead), node.end + rest.end(), "")
+            self.splice(node.start - len(lead), rest.end(), "")
         else:
             self.splice(node.start - len(_gap(text, node.start)), node.end, "")
 

@@ -34,6 +34,8 @@ class UsageError(Exception):
 
 def one_line(text: str) -> str:
     """`text` with every unprintable character escaped, so a message stays on one line."""
+    if text.isprintable():
+        return text
     return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
 
 
@@ -637,8 +639,9 @@ def _apply(args: argparse.Namespace) -> int:
         _err("nothing to change")
         return Exit.OK
     for path, plan in pending.items():
+        shown = _shown(path, root)
         for change in plan.changes:
-            _err(f"{_shown(path, root)}: {change}")
+            _err(f"{shown}: {change}")
     if args.diff or args.check:
         for path, plan in pending.items():
             sys.stdout.write(_plan_diff(_shown(path, root), plan))

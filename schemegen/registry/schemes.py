@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 # RFC 3986 section 3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*")
@@ -94,32 +96,119 @@ def parse_app_scheme(value: str) -> AppScheme:
 
 
 def edit_distance(a: str, b: str, limit: int = 2) -> int:
-    """Levenshtein distance, cut short at `limit + 1` (only small distances matter)."""
+    """Levenshtein distance, cut short at `limit + 1` (only small distances matter).
+
+    Only the diagonal band of `limit` cells either side is computed: a path leaving it
+    costs more than `limit`, so the work grows with the length alone.
+    """
     if abs(len(a) - len(b)) > limit:
         return limit + 1
-    previous = list(range(len(b) + 1))
+    over = limit + 1
+    previous = {j: j for j in range(min(len(b), limit) + 1)}
     for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        if min(current) > limit:
-            return limit + 1
+        current = {i - limit - 1: over} if i - limit - 1 >= 0 else {}
+        if i <= limit:
+            current[0] = i
+        for j in range(max(1, i - limit), min(len(b), i + limit) + 1):
+            current[j] = min(
+                previous.get(j, over) + 1,
+                current.get(j - 1, over) + 1,
+                previous.get(j - 1, over) + (ca != b[j - 1]),
+            )
+        if min(current.values()) > limit:
+            return over
         previous = current
-    return previous[-1]
+    return min(previous.get(len(b), over), over)
+
+
+@lru_cache(maxsize=1024)
+def _segments(length: int, parts: int) -> tuple[tuple[int, int], ...]:
+    """(start, end) of `parts` nearly equal, disjoint pieces of a string of `length`."""
+    bounds = [length * i // parts for i in range(parts + 1)]
+    return tuple(itertools.pairwise(bounds))
+
+
+class NearMissIndex:
+    """Known values keyed by pieces of themselves, for near-miss lookups (pigeonhole filter).
+
+    Each known value is cut into `limit + 1` pieces. `limit` edits touch at most `limit`
+    of them, so a value within `limit` edits holds one piece unchanged, shifted by at most
+    `limit` places: a lookup costs a fixed number of dictionary probes, however many values
+    are known. `__slots__`: one index serves a whole run.
+    """
+
+    __slots__ = ("_by_piece", "folded", "limit")
+
+    def __init__(self, known: Iterable[str], limit: int = 2) -> None:
+        self.limit = limit
+        self._by_piece: dict[tuple[int, int, str], list[str]] = {}
+        folded = set()
+        for candidate in dict.fromkeys(known):
+            lower = candidate.lower()
+            folded.add(lower)
+            for part, (start, end) in enumerate(_segments(len(lower), limit + 1)):
+                self._by_piece.setdefault((len(lower), part, lower[start:end]), []).append(
+                    candidate
+                )
+        self.folded = frozenset(folded)
+
+    def candidates(self, value: str, limit: int, most: int | None = None) -> list[str]:
+        """Known values that may be within `limit` edits of `value` (a superset, in order).
+
+        `most` stops the search once that many are found, bounding the work for values
+        with crowded neighbourhoods.
+        """
+        folded = value.lower()
+        limit = min(limit, self.limit)
+        found: dict[str, None] = {}
+        for length in range(len(folded) - limit, len(folded) + limit + 1):
+            for part, (start, end) in enumerate(_segments(max(length, 0), self.limit + 1)):
+                for shift in range(-limit, limit + 1):
+                    at = start + shift
+                    if at < 0 or at + end - start > len(folded):
+                        continue
+                    piece = folded[at : at + end - start]
+                    for candidate in self._by_piece.get((length, part, piece), ()):
+                        found[candidate] = None
+                        if most is not None and len(found) >= most:
+                            return list(found)
+        return list(found)
+
+    def near_misses(self, value: str, limit: int = 2) -> tuple[str, ...]:
+        """Known values within `limit` edits of `value` (case-insensitive), closest first.
+
+        A value that is itself known is never a near miss of anything.
+        """
+        folded = value.lower()
+        if folded in self.folded:
+            return ()
+        scored = sorted(
+            (distance, candidate)
+            for candidate in self.candidates(value, limit)
+            if (distance := edit_distance(folded, candidate.lower(), limit)) <= limit
+        )
+        return tuple(candidate for _, candidate in scored)
+
+
+_INDEXES: dict[int, tuple[Iterable[str], NearMissIndex]] = {}
+
+
+def near_miss_index(known: Iterable[str]) -> NearMissIndex:
+    """The index of `known`, built once per collection (registries live for the whole run)."""
+    cached = _INDEXES.get(id(known))
+    if cached is not None and cached[0] is known:
+        return cached[1]
+    index = NearMissIndex(known)
+    if len(_INDEXES) >= 8:
+        _INDEXES.clear()
+    # `known` is kept in the entry so that its id cannot be reused while the entry lives.
+    _INDEXES[id(known)] = (known, index)
+    return index
 
 
 def near_misses(value: str, known: Iterable[str], limit: int = 2) -> tuple[str, ...]:
-    """Known values within `limit` edits of `value` (case-insensitive), closest first.
+    """Known values within `limit` (at most 2) edits of `value` (case-insensitive), closest first.
 
     A value that is itself known is never a near miss of anything.
     """
-    known = tuple(known)
-    folded = value.lower()
-    if folded in {k.lower() for k in known}:
-        return ()
-    scored = sorted(
-        (distance, candidate)
-        for candidate in known
-        if (distance := edit_distance(folded, candidate.lower(), limit)) <= limit
-    )
-    return tuple(candidate for _, candidate in scored)
+    return near_miss_index(known).near_misses(value, limit)

@@ -122,18 +122,31 @@ def _source_value_findings(registry: Registry) -> Iterator[Finding]:
                     )
 
 
+# Pair notes per value, and candidates examined per value: bounded, so that an overlay of
+# thousands of similar values is checked in linear time and gives a readable report.
+NOTES_PER_VALUE = 3
+CANDIDATES_PER_VALUE = 64
+
+
 def near_miss_findings(registry: Registry, base_origin: str = reg.SHIPPED) -> list[Finding]:
     """Values of different apps within two edits of each other, for review.
 
     Pairs that differ only before the first `-` (the `*-bankpay` per-bank codes) are folded
     into one note per family, unless an overlay brought one of the values in: a new value is
-    always reported on its own.
+    always reported on its own. A value close to many others gets a few pair notes and one
+    note saying there are more.
     """
     values = list(dict.fromkeys((v, app) for app, _, v in reg.iter_values(registry)))
+    position = {value: index for index, (value, _) in enumerate(values)}
+    index = schemes.NearMissIndex(value for value, _ in values)
     families: dict[str, dict[str, App]] = {}
     findings: list[Finding] = []
-    for index, (value, app) in enumerate(values):
-        for other, other_app in values[index + 1 :]:
+    for at, (value, app) in enumerate(values):
+        notes = 0
+        crowded = False
+        candidates = index.candidates(value, 2, most=CANDIDATES_PER_VALUE)
+        later = sorted(p for c in candidates if (p := position[c]) > at)
+        for other, other_app in (values[p] for p in later):
             if other_app.id == app.id:
                 continue
             distance = schemes.edit_distance(value.lower(), other.lower())
@@ -144,18 +157,15 @@ def near_miss_findings(registry: Registry, base_origin: str = reg.SHIPPED) -> li
             if family and not from_overlay:
                 families.setdefault(family, {}).update({value: app, other: other_app})
                 continue
-            later = max(app, other_app, key=lambda a: (a.origin != base_origin, a.line))
+            if notes == NOTES_PER_VALUE:
+                crowded = True
+                break
+            notes += 1
             findings.append(
-                Finding(
-                    later.origin,
-                    later.line,
-                    f"apps[{later.id}]",
-                    Severity.REVIEW,
-                    f"`{value}` ({app.id}) and `{other}` ({other_app.id}) are {distance} "
-                    "edit(s) apart: "
-                    "make sure neither is a typo of the other",
-                )
+                _pair_note(value, app, other, other_app, distance, base_origin=base_origin)
             )
+        if crowded or len(candidates) >= CANDIDATES_PER_VALUE:
+            findings.append(_crowded_note(value, app))
     for family, members in families.items():
         first = min(members.values(), key=lambda a: (a.origin, a.line))
         findings.append(
@@ -170,6 +180,31 @@ def near_miss_findings(registry: Registry, base_origin: str = reg.SHIPPED) -> li
             )
         )
     return sorted(findings, key=lambda f: (f.path, f.line, f.message))
+
+
+def _pair_note(
+    value: str, app: App, other: str, other_app: App, distance: int, *, base_origin: str
+) -> Finding:
+    later = max(app, other_app, key=lambda a: (a.origin != base_origin, a.line))
+    return Finding(
+        later.origin,
+        later.line,
+        f"apps[{later.id}]",
+        Severity.REVIEW,
+        f"`{value}` ({app.id}) and `{other}` ({other_app.id}) are {distance} edit(s) apart: "
+        "make sure neither is a typo of the other",
+    )
+
+
+def _crowded_note(value: str, app: App) -> Finding:
+    return Finding(
+        app.origin,
+        app.line,
+        f"apps[{app.id}]",
+        Severity.REVIEW,
+        f"`{value}` ({app.id}) resembles many other values; only the first "
+        f"{NOTES_PER_VALUE} near misses are listed: make sure none is a typo",
+    )
 
 
 def _family(a: str, b: str) -> str | None:
