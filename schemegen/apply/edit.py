@@ -949,7 +949,12 @@ def _plan_binary_plist(original: bytes, want: PlistWant) -> Plan:
         changes.append(f"added a {URL_TYPES_KEY} entry for the app scheme `{want.app_scheme}`")
     if not changes:
         return Plan(original, original, (), decision.notes)
-    new = plistlib.dumps(data, fmt=plistlib.FMT_BINARY, sort_keys=False)
+    try:
+        new = plistlib.dumps(data, fmt=plistlib.FMT_BINARY, sort_keys=False)
+    except (OverflowError, TypeError, ValueError) as error:
+        # plistlib reads integers up to 128 bits but writes only 64: such a file cannot be
+        # edited in place without losing a value.
+        raise PatchError(f"this binary plist cannot be written back: {error}") from None
     return Plan(original, new, tuple(changes), decision.notes)
 
 

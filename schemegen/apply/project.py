@@ -119,7 +119,7 @@ def _package_json(root: Path) -> dict[str, Any]:
 def _json_object(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # deep nesting only makes it unusable here
         return {}
     return data if isinstance(data, dict) else {}
 

@@ -647,8 +647,12 @@ def _exceptions(
 ) -> tuple[RuleException, ...]:
     found = []
     for index, raw in enumerate(_as_list(value)):
-        if not (isinstance(raw, dict) and set(raw) == EXCEPTION_KEYS):
-            problem("exceptions", "an exception is {value, rule, source, note}", index)
+        if not (
+            isinstance(raw, dict)
+            and set(raw) == EXCEPTION_KEYS
+            and all(isinstance(raw[k], str) for k in ("rule", "source"))
+        ):
+            problem("exceptions", "an exception is {value, rule, source, note} (text)", index)
             continue
         if raw["rule"] not in EXCEPTION_RULES:
             problem("exceptions", f"unknown rule `{raw['rule']}`", index)
@@ -666,6 +670,7 @@ def _aliases(value: object, real: set[str], problem: Any) -> tuple[Alias, ...]:
             and ALIAS_KEYS >= set(raw) >= {"value", "of"}
             and isinstance(raw["value"], str)
             and raw["value"]
+            and isinstance(raw["of"], str)
         ):
             problem("aliases", "an alias is {value, of, note}", index)
             continue
