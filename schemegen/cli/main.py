@@ -307,7 +307,7 @@ def _add_list(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def _list(args: argparse.Namespace) -> int:
     from schemegen.registry import selection
-    from schemegen.registry.listing import app_rows, format_table
+    from schemegen.registry.listing import app_rows, format_json, format_table
 
     reg = load_registry(_overlay_paths(args))
     try:
@@ -316,13 +316,7 @@ def _list(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     rows = app_rows(apps)
     if args.format == "json":
-        import json
-
-        print(
-            json.dumps(
-                {"version": 1, "registry": reg.version, "apps": rows}, ensure_ascii=False, indent=2
-            )
-        )
+        sys.stdout.write(format_json(rows, reg.version))
     else:
         sys.stdout.write(format_table(rows))
     return Exit.OK

@@ -15,6 +15,7 @@ from enum import StrEnum
 from typing import Any
 
 from schemegen.core import documents
+from schemegen.core.terminal import csv_cell, json_safe, printable
 from schemegen.registry import model as reg
 from schemegen.registry import schemes, selection
 from schemegen.registry.model import App, Located, Registry, RegistryError
@@ -323,14 +324,17 @@ def text_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 def show_table(apps: Iterable[App]) -> str:
     header = ("id", "한국어", "English", "category", "status", "iOS schemes", "Android packages")
     rows = [
-        (
-            a.id,
-            a.name_ko,
-            a.name_en,
-            str(a.category),
-            str(a.status),
-            " ".join(a.ios_schemes) or "-",
-            " ".join(a.android_packages) or "-",
+        tuple(
+            printable(cell)
+            for cell in (
+                a.id,
+                a.name_ko,
+                a.name_en,
+                str(a.category),
+                str(a.status),
+                " ".join(a.ios_schemes) or "-",
+                " ".join(a.android_packages) or "-",
+            )
         )
         for a in apps
     ]
@@ -369,7 +373,7 @@ def show_detail(app: App, registry: Registry) -> str:
         values = f" [{', '.join(ref.values)}]" if ref.values else ""
         lines.append(f"    {ref.id} ({ref.verified}, seen {ref.seen}){values}:{where}")
     lines.append(f"  defined at:       {app.origin}:{app.line}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(printable(line) for line in lines) + "\n"
 
 
 def _yes(value: bool) -> str:
@@ -380,7 +384,7 @@ def _yes(value: bool) -> str:
 
 
 def _md(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    return printable(text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " "))
 
 
 def _codes(values: Iterable[str]) -> str:
@@ -469,7 +473,7 @@ def export_json(registry: Registry) -> str:
     """`version` is the format version (public API); `registry` the registry's own version."""
     record = registry_record(registry)
     payload = {"version": 1, "registry": record.pop("version"), **record}
-    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    return json_safe(json.dumps(payload, ensure_ascii=False, indent=2)) + "\n"
 
 
 CSV_COLUMNS = (
@@ -494,32 +498,31 @@ CSV_COLUMNS = (
 
 
 def export_csv(registry: Registry) -> str:
-    """One row per app; list cells are space-separated."""
+    """One row per app; list cells are space-separated, formulas and controls defused."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for a in registry.apps:
-        writer.writerow(
-            (
-                a.id,
-                a.name_ko,
-                a.name_en,
-                a.category,
-                a.status,
-                a.status_note,
-                a.priority.tier,
-                a.priority.order,
-                " ".join(a.methods),
-                " ".join(a.ios_schemes),
-                " ".join(a.android_packages),
-                " ".join(a.android_schemes),
-                a.app_store_id or "",
-                _yes(a.returns_android),
-                _yes(a.returns_ios),
-                " ".join(x.value for x in a.aliases),
-                " ".join(s.id for s in a.sources),
-            )
+        cells = (
+            a.id,
+            a.name_ko,
+            a.name_en,
+            a.category,
+            a.status,
+            a.status_note,
+            a.priority.tier,
+            a.priority.order,
+            " ".join(a.methods),
+            " ".join(a.ios_schemes),
+            " ".join(a.android_packages),
+            " ".join(a.android_schemes),
+            a.app_store_id or "",
+            _yes(a.returns_android),
+            _yes(a.returns_ios),
+            " ".join(x.value for x in a.aliases),
+            " ".join(s.id for s in a.sources),
         )
+        writer.writerow(csv_cell(printable(str(cell))) for cell in cells)
     return buffer.getvalue()
 
 
