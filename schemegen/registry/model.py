@@ -10,7 +10,7 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
-from schemegen.registry import schemes
+from schemegen.registry import patterns, schemes
 
 METHODS = ("card", "trans", "vbank", "phone", "easypay", "auth")
 DEFAULT_METHODS = ("card", "trans", "easypay")
@@ -499,9 +499,9 @@ def _non_payment(
                 continue
             if kind == "pattern":
                 try:
-                    re.compile(raw["pattern"])
-                except re.error as error:
-                    out.add(doc, (*path, "pattern"), f"not a regular expression: {error}")
+                    patterns.check(raw["pattern"])
+                except patterns.PatternError as error:
+                    out.add(doc, (*path, "pattern"), f"pattern `{raw['pattern']}`: {error}")
                     continue
             found.append(
                 NonPayment(
