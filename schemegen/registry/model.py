@@ -10,6 +10,7 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
+from schemegen.core.terminal import printable
 from schemegen.registry import patterns, schemes
 
 METHODS = ("card", "trans", "vbank", "phone", "easypay", "auth")
@@ -185,7 +186,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.field}: {self.message}"
+        return printable(f"{self.path}:{self.line}: {self.field}: {self.message}")
 
 
 # --- loading ---------------------------------------------------------------------------------
@@ -231,7 +232,12 @@ def parse_yaml(text: str, origin: str) -> Located:
         line = mark.line + 1 if mark is not None else 1
         raise RegistryError([Problem(origin, line, "yaml", str(error.problem or error))]) from None
     except yaml.YAMLError as error:
-        raise RegistryError([Problem(origin, 1, "yaml", str(error))]) from None
+        # A ReaderError (a control character in the text) knows its offset, not its line,
+        # and adds a second line naming "<unicode string>"; report the first, located.
+        offset = getattr(error, "position", None)
+        line = text.count("\n", 0, offset) + 1 if isinstance(offset, int) else 1
+        message = str(error).split("\n", 1)[0]
+        raise RegistryError([Problem(origin, line, "yaml", message)]) from None
     finally:
         loader.dispose()
     return Located(data, origin, lines)

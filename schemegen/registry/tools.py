@@ -37,7 +37,7 @@ class Finding:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.field}: [{self.severity}] {self.message}"
+        return printable(f"{self.path}:{self.line}: {self.field}: [{self.severity}] {self.message}")
 
 
 @dataclass(frozen=True)
