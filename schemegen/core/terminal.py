@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 # DEL and the C1 controls: json.dumps(ensure_ascii=False) leaves them raw, and some
-# terminals act on them (0x9b is CSI).
-_JSON_RAW_CONTROLS = re.compile("[\x7f-\x9f]")
+# terminals act on them (0x9b is CSI); a lone surrogate could not even be written as UTF-8.
+_JSON_RAW_CONTROLS = re.compile("[\x7f-\x9f\ud800-\udfff]")
 # OWASP "CSV Injection": cells starting with these are formulas to a spreadsheet.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -19,7 +19,7 @@ def printable(text: str) -> str:
 
 
 def json_safe(text: str) -> str:
-    """JSON text with DEL and C1 controls written as `\\u00XX` escapes (still the same JSON)."""
+    """JSON text with DEL, C1 controls and lone surrogates as `\\uXXXX` escapes (same JSON)."""
     return _JSON_RAW_CONTROLS.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
 
 
