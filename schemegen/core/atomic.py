@@ -77,6 +77,8 @@ def _check(path: Path, target: Path, expected: bytes | _Any | None) -> None:
         info = target.stat()
     except FileNotFoundError:
         info = None
+    except NotADirectoryError:
+        raise WriteError(f"{path}: a folder on its path is a file") from None
     if info is not None and not info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
         raise WriteError(f"{path}: is read-only; make it writable first")
     if info is not None and not os.access(target.parent, os.W_OK):

@@ -56,3 +56,17 @@ def test_registry_findings_stay_on_one_line(
         for finding in out.strip().splitlines():
             assert finding.startswith(f"{path}:{line}: ")
             assert "\x1b" not in finding and "\x07" not in finding
+
+
+def test_generate_into_an_existing_file_names_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    existing = tmp_path / "existing.txt"
+    existing.write_text("kept\n")
+    code = main(["generate", "--app-scheme", "myshop", "--out", str(existing)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"{existing}/android/" in err
+    assert "internal error" not in err
+    assert len(err.strip().splitlines()[-1:]) == 1
+    assert existing.read_text() == "kept\n"
