@@ -3,14 +3,16 @@
     python benchmarks/linear.py              # prints the table and writes benchmarks/RESULTS.md
     python benchmarks/linear.py --no-write
 
-Each case runs the installed CLI in a child process on an input built here, once at a base
-size and once at four times that size. Linear code takes about four times as long on the
-larger input (a ratio near 4, start-up pulls it lower); quadratic code takes sixteen.
+Each case runs the CLI in a child process on an input built here, at a base size and at four
+times that size; the time is the median of `--repeat` runs. Linear code takes about four
+times as long on the larger input (a ratio near 4, start-up pulls it lower); quadratic code
+takes sixteen. `python benchmarks/run.py --section linear` runs the same table.
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -122,7 +124,7 @@ def _check(folder: Path, size: int) -> list[str]:
 
 
 CASES = (
-    Case("apply, manifest with many children", 1000, _apply_children),
+    Case("apply, manifest with many children", 2000, _apply_children),
     Case("apply --fix, duplicate packages", 25_000, _apply_fix),
     Case("lint, near-miss packages", 40_000, _lint),
     Case("registry scan, near-miss packages", 40_000, _scan),
@@ -140,24 +142,25 @@ def timed(argv: Sequence[str], cwd: Path) -> float:
     return time.perf_counter() - start
 
 
-def measure(case: Case, factor: int) -> tuple[float, float, int]:
+def measure(case: Case, factor: int, repeat: int) -> tuple[float, float, int]:
     times = []
-    size = 0
     for size in (case.base, case.base * factor):
         with tempfile.TemporaryDirectory() as scratch:
             folder = Path(scratch)
             argv = case.build(folder, size)
             bytes_in = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
-            times.append((timed(argv, folder), bytes_in))
+            runs = [timed(argv, folder) for _ in range(repeat)]
+            times.append((statistics.median(runs), bytes_in))
     (small, _), (large, large_bytes) = times
     return small, large, large_bytes
 
 
-def table(factor: int) -> list[str]:
+def table(factor: int = 4, repeat: int = 3) -> list[str]:
     rows = [
         SECTION,
         "",
-        f"Each case at a base size and {factor}x that size; wall time of one run of the CLI.",
+        f"Each case at a base size and {factor}x that size; median wall time of {repeat} runs"
+        " of the CLI (`python benchmarks/linear.py`).",
         f"Linear code gives a ratio near {factor} (start-up lowers it), quadratic code"
         f" {factor * factor}.",
         "",
@@ -165,7 +168,7 @@ def table(factor: int) -> list[str]:
         "|---|---:|---:|---:|---:|---:|",
     ]
     for case in CASES:
-        small, large, large_bytes = measure(case, factor)
+        small, large, large_bytes = measure(case, factor, repeat)
         rows.append(
             f"| {case.name} | {case.base:,} | {small:.2f} s | {large:.2f} s |"
             f" {large_bytes / 1_000_000:.1f} MB | {large / small:.2f}x |"
@@ -183,9 +186,10 @@ def write(rows: Sequence[str]) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--factor", type=int, default=4, help="large size / base size")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per size (the median counts)")
     parser.add_argument("--no-write", action="store_true", help="print only; keep RESULTS.md")
     args = parser.parse_args(argv)
-    rows = table(args.factor)
+    rows = table(args.factor, args.repeat)
     print("\n".join(rows))
     if not args.no_write:
         write(rows)
