@@ -241,8 +241,11 @@ def _parser() -> etree.XMLParser:
 def _lxml_root(data: bytes) -> etree._Element:
     from lxml import etree
 
-    from schemegen.core.documents import unsafe_xml
+    from schemegen.core.documents import unsafe_xml, xml_encoding_problem
 
+    encoding = xml_encoding_problem(data)
+    if encoding is not None:
+        raise PatchError(encoding)
     # What lint refuses as unsafe (SG003), apply refuses too, rather than carry it forward.
     reason = unsafe_xml(data)
     if reason is not None:

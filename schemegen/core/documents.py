@@ -419,7 +419,7 @@ def _line_of(text: str, index: int) -> int:
 
 
 def unsafe_xml(data: bytes) -> str | None:
-    """Why `data` is refused before parsing (entities, internal subsets, external DTDs)."""
+    """Why `data` is refused before parsing (its encoding, entities, DTD subsets or files)."""
     try:
         _refuse_dtd_tricks(data)
     except _Refused as refused:
