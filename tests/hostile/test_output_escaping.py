@@ -91,4 +91,8 @@ def test_every_lint_format_escapes_controls(tmp_path: Path) -> None:
 
 def test_helpers_keep_what_is_printable() -> None:
     assert printable("카카오페이 kakaopay") == "카카오페이 kakaopay"
-    assert json.loads(json_safe(json.dumps("\x7f\x9b", ensure_ascii=False))) == "\x7f\x9b"
+    for raw in ("\x7f\x9b", "lone \ud800 surrogate"):
+        dumped = json_safe(json.dumps(raw, ensure_ascii=False))
+        assert dumped.isascii() or dumped.isprintable()
+        dumped.encode("utf-8")  # writable to stdout
+        assert json.loads(dumped) == raw
