@@ -6,17 +6,18 @@
 Each case runs the CLI in a child process on an input built here, at a base size and at four
 times that size; the time is the median of `--repeat` runs. Linear code takes about four
 times as long on the larger input (a ratio near 4, start-up pulls it lower); quadratic code
-takes sixteen. `python benchmarks/run.py --section linear` runs the same table.
+takes sixteen. Times are the child's CPU time, which other load on the machine disturbs
+less than wall time. `python benchmarks/run.py --section linear` runs the same table.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -137,9 +138,13 @@ def command(argv: Sequence[str]) -> list[str]:
 
 
 def timed(argv: Sequence[str], cwd: Path) -> float:
-    start = time.perf_counter()
-    subprocess.run(command(argv), cwd=cwd, capture_output=True, check=False)
-    return time.perf_counter() - start
+    """CPU seconds (user + system) of one run: steadier than wall time on a shared machine."""
+    child = subprocess.Popen(
+        command(argv), cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    _, _, usage = os.wait4(child.pid, 0)
+    child.returncode = 0  # reaped above; keeps Popen from waiting again
+    return usage.ru_utime + usage.ru_stime
 
 
 def measure(case: Case, factor: int, repeat: int) -> tuple[float, float, int]:
@@ -159,7 +164,7 @@ def table(factor: int = 4, repeat: int = 3) -> list[str]:
     rows = [
         SECTION,
         "",
-        f"Each case at a base size and {factor}x that size; median wall time of {repeat} runs"
+        f"Each case at a base size and {factor}x that size; median CPU time of {repeat} runs"
         " of the CLI (`python benchmarks/linear.py`).",
         f"Linear code gives a ratio near {factor} (start-up lowers it), quadratic code"
         f" {factor * factor}.",
