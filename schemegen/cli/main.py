@@ -449,6 +449,22 @@ def _codes(selectors: Sequence[str], names: dict[str, str], where: str) -> tuple
         raise UsageError(f"{where}: {error}") from None
 
 
+SELECTION_KEYS = ("include", "exclude", "pg", "methods", "category")
+
+
+def _check_selection(reg: Registry, criteria: Criteria, wheres: Sequence[str]) -> None:
+    """Refuse a selection that names unknown apps now, located in the config file if set there.
+
+    Otherwise the rules meet the error while checking the first file.
+    """
+    from schemegen.registry import selection
+
+    try:
+        selection.select(reg, criteria)
+    except selection.SelectionError as error:
+        raise UsageError(f"{', '.join(wheres)}: {error}" if wheres else str(error)) from None
+
+
 def _config_where(conf: Config | None, key: str) -> str:
     return f"{conf.path}:{conf.lines.get(key, 1)}: `{key}`" if conf else f"--{key}"
 
@@ -485,10 +501,12 @@ def _lint(args: argparse.Namespace) -> int:
         except schemes.AppSchemeError as error:
             raise UsageError(str(error)) from None
     reg = load_registry(args.registry)
+    criteria = _criteria(args)
+    _check_selection(reg, criteria, [where(k) for k in SELECTION_KEYS if k in from_config])
     context = LintContext(
         registry=reg,
         app_scheme=app_scheme,
-        criteria=_criteria(args),
+        criteria=criteria,
         target_sdk=args.target_sdk,
         ios_query_limit=args.ios_query_limit,
         require_queries=args.require_queries,

@@ -302,6 +302,8 @@ VALUE_ERRORS = (ValueError, OverflowError, RecursionError, UnicodeError)
 
 
 def _uninterpretable(path: str, error: Exception) -> Unreadable:
+    if type(error).__module__.startswith("schemegen."):
+        raise error  # schemegen's own errors (a selection naming unknown apps) are not per file
     detail = str(error)[:200] or type(error).__name__
     return Unreadable(
         path,

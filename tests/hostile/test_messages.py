@@ -70,3 +70,16 @@ def test_generate_into_an_existing_file_names_it(
     assert "internal error" not in err
     assert len(err.strip().splitlines()[-1:]) == 1
     assert existing.read_text() == "kept\n"
+
+
+def test_unknown_ids_in_the_config_are_located(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / ".schemegen.yaml").write_text("app-scheme: myshop\ninclude: [no_such_app]\n")
+    manifest = tmp_path / "AndroidManifest.xml"
+    manifest.write_text('<manifest package="a.b"/>\n')
+    code = main(["lint", str(tmp_path)])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert ".schemegen.yaml:2: `include`: unknown app id(s): no_such_app" in err
+    assert "SG001" not in out  # not blamed on the manifest
