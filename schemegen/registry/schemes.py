@@ -141,15 +141,16 @@ class NearMissIndex:
 
     def __init__(self, known: Iterable[str], limit: int = 2) -> None:
         self.limit = limit
-        self._by_piece: dict[tuple[int, int, str], list[str]] = {}
+        # (length, piece number) -> piece -> values: one lookup per piece position, then
+        # plain string keys for the shifted probes.
+        self._by_piece: dict[tuple[int, int], dict[str, list[str]]] = {}
         folded = set()
         for candidate in dict.fromkeys(known):
             lower = candidate.lower()
             folded.add(lower)
             for part, (start, end) in enumerate(_segments(len(lower), limit + 1)):
-                self._by_piece.setdefault((len(lower), part, lower[start:end]), []).append(
-                    candidate
-                )
+                pieces = self._by_piece.setdefault((len(lower), part), {})
+                pieces.setdefault(lower[start:end], []).append(candidate)
         self.folded = frozenset(folded)
 
     def candidates(self, value: str, limit: int, most: int | None = None) -> list[str]:
@@ -161,14 +162,15 @@ class NearMissIndex:
         folded = value.lower()
         limit = min(limit, self.limit)
         found: dict[str, None] = {}
-        for length in range(len(folded) - limit, len(folded) + limit + 1):
-            for part, (start, end) in enumerate(_segments(max(length, 0), self.limit + 1)):
-                for shift in range(-limit, limit + 1):
-                    at = start + shift
-                    if at < 0 or at + end - start > len(folded):
-                        continue
-                    piece = folded[at : at + end - start]
-                    for candidate in self._by_piece.get((length, part, piece), ()):
+        size = len(folded)
+        for length in range(max(size - limit, 0), size + limit + 1):
+            for part, (start, end) in enumerate(_segments(length, self.limit + 1)):
+                pieces = self._by_piece.get((length, part))
+                if pieces is None:
+                    continue
+                width = end - start
+                for at in range(max(start - limit, 0), min(start + limit, size - width) + 1):
+                    for candidate in pieces.get(folded[at : at + width], ()):
                         found[candidate] = None
                         if most is not None and len(found) >= most:
                             return list(found)
