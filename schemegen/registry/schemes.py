@@ -99,26 +99,33 @@ def edit_distance(a: str, b: str, limit: int = 2) -> int:
     """Levenshtein distance, cut short at `limit + 1` (only small distances matter).
 
     Only the diagonal band of `limit` cells either side is computed: a path leaving it
-    costs more than `limit`, so the work grows with the length alone.
+    costs more than `limit`, so the work grows with the length alone. Row `i` keeps column
+    `j` at `j - i + limit`.
     """
     if abs(len(a) - len(b)) > limit:
         return limit + 1
     over = limit + 1
-    previous = {j: j for j in range(min(len(b), limit) + 1)}
+    width = 2 * limit + 1
+    previous = [(d - limit) if 0 <= d - limit <= len(b) else over for d in range(width)]
     for i, ca in enumerate(a, 1):
-        current = {i - limit - 1: over} if i - limit - 1 >= 0 else {}
-        if i <= limit:
-            current[0] = i
-        for j in range(max(1, i - limit), min(len(b), i + limit) + 1):
-            current[j] = min(
-                previous.get(j, over) + 1,
-                current.get(j - 1, over) + 1,
-                previous.get(j - 1, over) + (ca != b[j - 1]),
-            )
-        if min(current.values()) > limit:
+        current = [over] * width
+        for d in range(width):
+            j = i + d - limit
+            if j < 0 or j > len(b):
+                continue
+            if j == 0:
+                current[d] = i if i <= limit else over
+                continue
+            best = previous[d] + (ca != b[j - 1])  # diagonal: same offset in the row above
+            if d + 1 < width:
+                best = min(best, previous[d + 1] + 1)  # from above
+            if d > 0:
+                best = min(best, current[d - 1] + 1)  # from the left
+            current[d] = min(best, over)
+        if min(current) > limit:
             return over
         previous = current
-    return min(previous.get(len(b), over), over)
+    return previous[len(b) - len(a) + limit]
 
 
 @lru_cache(maxsize=1024)
