@@ -33,7 +33,7 @@ LAUNCHER = (
 
 
 def utf7(text: str) -> bytes:
-    """`text` as UTF-7 with its first line (the DOCTYPE) base64-encoded, as the attack did."""
+    """`text` as UTF-7 with its first line (the DOCTYPE) base64-encoded, hiding `<!ENTITY`."""
     first, rest = text.split("\n", 1)
     shifted = base64.b64encode(first.encode("utf-16-be")).rstrip(b"=")
     return b'<?xml version="1.0" encoding="UTF-7"?>\n+' + shifted + b"-\n" + rest.encode()

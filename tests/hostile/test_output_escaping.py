@@ -89,7 +89,7 @@ def test_every_lint_format_escapes_controls(tmp_path: Path) -> None:
         assert not any(raw in out for raw in RAW), name
 
 
-def test_helpers_keep_what_is_printable() -> None:
+def test_escaping_keeps_what_is_printable() -> None:
     assert printable("카카오페이 kakaopay") == "카카오페이 kakaopay"
     for raw in ("\x7f\x9b", "lone \ud800 surrogate"):
         dumped = json_safe(json.dumps(raw, ensure_ascii=False))
