@@ -374,7 +374,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--section",
         action="append",
-        choices=("startup", "throughput", "generate"),
+        choices=("startup", "throughput", "generate", "linear"),
         help="run only these sections (repeatable; default all)",
     )
     parser.add_argument("--files", type=int, default=5000, help="files in the large tree")
@@ -400,7 +400,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "a wheel and install it into a temporary one)",
     )
     args = parser.parse_args(argv)
-    sections = args.section or ["startup", "throughput", "generate"]
+    sections = args.section or ["startup", "throughput", "generate", "linear"]
     corpus = args.corpus or (DEFAULT_CORPUS if DEFAULT_CORPUS.is_dir() else FALLBACK_CORPUS)
     command = "python benchmarks/run.py" + "".join(
         f" {a}" for a in (argv if argv is not None else sys.argv[1:])
@@ -429,6 +429,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             lines += throughput(python, env, args.repeat or 3, work, corpus, count=args.files)
         if "generate" in sections:
             lines += generate(python, env, args.repeat or 21, work)
+    if "linear" in sections:
+        import linear  # benchmarks/linear.py, beside this script
+
+        lines += ["", *linear.table(repeat=args.repeat or 3)]
     text = "\n".join(lines).rstrip("\n") + "\n"
     print(text)
     if not args.no_write:

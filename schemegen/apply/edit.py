@@ -255,8 +255,11 @@ def _parser() -> etree.XMLParser:
 def _lxml_root(data: bytes) -> etree._Element:
     from lxml import etree
 
-    from schemegen.core.documents import unsafe_xml
+    from schemegen.core.documents import unsafe_xml, xml_encoding_problem
 
+    encoding = xml_encoding_problem(data)
+    if encoding is not None:
+        raise PatchError(encoding)
     # What lint refuses as unsafe (SG003), apply refuses too, rather than carry it forward.
     reason = unsafe_xml(data)
     if reason is not None:
@@ -399,10 +402,16 @@ def _gap(text: str, pos: int) -> str:
 
 def _unit(text: str, nodes: Sequence[Node]) -> str:
     counts: Counter[str] = Counter()
+    # A parent's indentation once, not once per child: the walk back over the whitespace
+    # before a parent with thousands of children would otherwise be repeated for each.
+    leads: dict[int, str | None] = {}
     for node in nodes:
         if node.parent is None:
             continue
-        inner, outer = _lead(text, node.start), _lead(text, node.parent.start)
+        start = node.parent.start
+        if start not in leads:
+            leads[start] = _lead(text, start)
+        inner, outer = _lead(text, node.start), leads[start]
         if inner is not None and outer is not None and inner.startswith(outer) and inner != outer:
             counts[inner[len(outer) :]] += 1
     if counts:
@@ -441,6 +450,9 @@ def _escape(value: str, quote: str = "") -> str:
     elif quote == "'":
         value = value.replace("'", "&apos;")
     return value
+
+
+_LINE_END = re.compile(r"[ \t]*(\r\n|\n|\r)")
 
 
 class Editor:
@@ -530,9 +542,9 @@ class Editor:
         text = self.doc.text
         self.removed.add(id(node))
         lead = _lead(text, node.start)
-        rest = re.match(r"[ \t]*(\r\n|\n|\r)", text[node.end :])
+        rest = _LINE_END.match(text, node.end)  # at a position: no copy of the rest
         if lead is not None and rest is not None:
-            self.splice(node.start - len(lead), node.end + rest.end(), "")
+            self.splice(node.start - len(lead), rest.end(), "")
         else:
             self.splice(node.start - len(_gap(text, node.start)), node.end, "")
 
@@ -996,7 +1008,12 @@ def _plan_binary_plist(original: bytes, want: PlistWant) -> Plan:
             changes.append(f"set {ATS_KEY} {WEB_CONTENT_KEY} to true")
     if not changes:
         return Plan(original, original, (), decision.notes)
-    new = plistlib.dumps(data, fmt=plistlib.FMT_BINARY, sort_keys=False)
+    try:
+        new = plistlib.dumps(data, fmt=plistlib.FMT_BINARY, sort_keys=False)
+    except (OverflowError, TypeError, ValueError) as error:
+        # plistlib reads integers up to 128 bits but writes only 64: such a file cannot be
+        # edited in place without losing a value.
+        raise PatchError(f"this binary plist cannot be written back: {error}") from None
     return Plan(original, new, tuple(changes), decision.notes)
 
 

@@ -34,6 +34,8 @@ class UsageError(Exception):
 
 def one_line(text: str) -> str:
     """`text` with every unprintable character escaped, so a message stays on one line."""
+    if text.isprintable():
+        return text
     return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
 
 
@@ -372,7 +374,7 @@ def _add_list(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def _list(args: argparse.Namespace) -> int:
     from schemegen.registry import selection
-    from schemegen.registry.listing import app_rows, format_table
+    from schemegen.registry.listing import app_rows, format_json, format_table
 
     reg = load_registry(_overlay_paths(args))
     try:
@@ -381,13 +383,7 @@ def _list(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     rows = app_rows(apps)
     if args.format == "json":
-        import json
-
-        print(
-            json.dumps(
-                {"version": 1, "registry": reg.version, "apps": rows}, ensure_ascii=False, indent=2
-            )
-        )
+        sys.stdout.write(format_json(rows, reg.version))
     else:
         sys.stdout.write(format_table(rows))
     return Exit.OK
@@ -520,6 +516,22 @@ def _codes(selectors: Sequence[str], names: dict[str, str], where: str) -> tuple
         raise UsageError(f"{where}: {error}") from None
 
 
+SELECTION_KEYS = ("include", "exclude", "pg", "methods", "category")
+
+
+def _check_selection(reg: Registry, criteria: Criteria, wheres: Sequence[str]) -> None:
+    """Refuse a selection that names unknown apps now, located in the config file if set there.
+
+    Otherwise the rules meet the error while checking the first file.
+    """
+    from schemegen.registry import selection
+
+    try:
+        selection.select(reg, criteria)
+    except selection.SelectionError as error:
+        raise UsageError(f"{', '.join(wheres)}: {error}" if wheres else str(error)) from None
+
+
 def _config_where(conf: Config | None, key: str) -> str:
     return f"{conf.path}:{conf.lines.get(key, 1)}: `{key}`" if conf else f"--{key}"
 
@@ -556,10 +568,12 @@ def _lint(args: argparse.Namespace) -> int:
         except schemes.AppSchemeError as error:
             raise UsageError(str(error)) from None
     reg = load_registry(args.registry)
+    criteria = _criteria(args)
+    _check_selection(reg, criteria, [where(k) for k in SELECTION_KEYS if k in from_config])
     context = LintContext(
         registry=reg,
         app_scheme=app_scheme,
-        criteria=_criteria(args),
+        criteria=criteria,
         target_sdk=args.target_sdk,
         ios_query_limit=args.ios_query_limit,
         require_queries=args.require_queries,
@@ -731,8 +745,9 @@ def _apply(args: argparse.Namespace) -> int:
         _err("nothing to change")
         return Exit.OK
     for path, plan in pending.items():
+        shown = _shown(path, root)
         for change in plan.changes:
-            _err(f"{_shown(path, root)}: {change}")
+            _err(f"{shown}: {change}")
     if args.diff or args.check:
         for path, plan in pending.items():
             sys.stdout.write(_plan_diff(_shown(path, root), plan))

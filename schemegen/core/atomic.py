@@ -194,6 +194,8 @@ def _check(path: Path, target: Path, expected: bytes | _Any | None) -> None:
         info = target.stat()
     except FileNotFoundError:
         info = None
+    except NotADirectoryError:
+        raise WriteError(f"{path}: a folder on its path is a file") from None
     except OSError as error:
         raise WriteError(f"{path}: {error.strerror or error}") from None
     if info is not None:

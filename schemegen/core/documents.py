@@ -120,7 +120,10 @@ class Manifest:
     def target_sdk(self) -> int | None:
         uses_sdk = self.root.first("uses-sdk")
         value = uses_sdk.get("android:targetSdkVersion") if uses_sdk is not None else None
-        return int(value) if value is not None and value.isdigit() else None
+        # ASCII digits only (`"²".isdigit()` is true), and few enough for int() to accept.
+        if value is None or not (value.isascii() and value.isdigit()) or len(value) > 9:
+            return None
+        return int(value)
 
     def resolve(self, value: str) -> str | None:
         """`value` with an `@string/` reference resolved; None when it stays unresolved."""
@@ -400,26 +403,91 @@ _DOCTYPE = re.compile(
 
 
 def _prescan_text(data: bytes) -> str:
-    """The bytes as text for scanning: UTF-16/32 decoded, anything else byte for byte."""
+    """The bytes as text for scanning: UTF-16 decoded, anything else byte for byte."""
     codec = _wide_codec(data)
     return data.decode("latin-1") if codec is None else data.decode(codec, errors="replace")
 
 
+_UTF32 = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff", b"\x00\x00\x00<", b"<\x00\x00\x00")
+_UTF32_ODD = (b"\x00\x00<\x00", b"\x00<\x00\x00")  # the two unusual octet orders
+_EBCDIC = b"\x4c\x6f\xa7\x94"  # `<?xm` in EBCDIC, which libxml2 detects as well
+_DECLARED = re.compile(rb"<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']{0,40})[\"']")
+
+
 def _wide_codec(data: bytes) -> str | None:
-    """The codec of UTF-16/32 text; None when the bytes are scanned as they are."""
+    """The codec of UTF-16 text; None when the bytes are scanned as they are."""
     if data[:1] == b"<" and data[1:2] != b"\x00":
         return None  # the usual `<?xml` or `<manifest`: no BOM, not UTF-16
-    for bom, codec in (
-        (b"\xff\xfe\x00\x00", "utf-32"),
-        (b"\x00\x00\xfe\xff", "utf-32"),
-        (b"\xff\xfe", "utf-16"),
-        (b"\xfe\xff", "utf-16"),
-    ):
-        if data.startswith(bom):
-            return codec
-    if data[:2] in (b"<\x00", b"\x00<"):
-        return "utf-16-le" if data[0] == 0x3C else "utf-16-be"
+    if data.startswith(b"\xff\xfe") and not data.startswith(b"\xff\xfe\x00\x00"):
+        return "utf-16"
+    if data.startswith(b"\xfe\xff"):
+        return "utf-16"
+    if data[:2] == b"<\x00" and data[2:4] != b"\x00\x00":
+        return "utf-16-le"
+    if data[:2] == b"\x00<":
+        return "utf-16-be"
     return None
+
+
+def xml_encoding_problem(data: bytes) -> str | None:
+    """Why `data` is in an encoding other than UTF-8, UTF-16 or an ASCII-compatible
+    single-byte one (which the entity scan reads correctly); None when it is not.
+
+    libxml2 guesses the encoding from the first four bytes (XML 1.0 appendix F), then
+    switches to the one the XML declaration names: both steps are mirrored here.
+    """
+    head = data[:4]
+    if head.startswith(_UTF32) or head in _UTF32_ODD:
+        return "UTF-32 text is not accepted: save the file as UTF-8"
+    if head == _EBCDIC:
+        return "EBCDIC text is not accepted: save the file as UTF-8"
+    wide = _wide_codec(data)
+    if wide is not None:
+        text = data[:1024].decode(wide, errors="replace").lstrip("\ufeff")
+        found = _DECLARED.match(text.encode("ascii", errors="replace"))
+        declared = found[1].decode("ascii") if found else "UTF-16"
+        if _codec_name(declared).startswith("utf_16"):
+            return None
+        return f"UTF-16 text that declares encoding `{declared}` is not accepted"
+    return _declared_problem(data)
+
+
+def _declared_problem(data: bytes) -> str | None:
+    """The encoding an ASCII-compatible file declares, if it is not an accepted one."""
+    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    found = _DECLARED.match(data, start, start + 1024)
+    if found is None:
+        return None
+    declared = found[1].decode("latin-1")
+    if start and _codec_name(declared) != "utf_8":
+        return f"a UTF-8 file (it has a byte-order mark) that declares `{declared}` is refused"
+    if _codec_name(declared) == "utf_8" or _single_byte_ascii(declared):
+        return None
+    return f"encoding `{declared}` is not accepted: save the file as UTF-8"
+
+
+@lru_cache(maxsize=64)
+def _codec_name(name: str) -> str:
+    """Python's name for an encoding label (`utf_8`, `iso8859_1`, ...); `` when unknown."""
+    import codecs
+
+    try:
+        return codecs.lookup(name).name.replace("-", "_")
+    except (LookupError, ValueError):
+        return ""
+
+
+@lru_cache(maxsize=64)
+def _single_byte_ascii(name: str) -> bool:
+    """An encoding that maps every byte to one character, and the ASCII bytes to ASCII."""
+    if not _codec_name(name) or _codec_name(name).startswith(("utf", "cp65001")):
+        return False
+    ascii_bytes = bytes(range(128))
+    try:
+        decoded = bytes(range(256)).decode(name, errors="replace")
+        return len(decoded) == 256 and decoded[:128] == ascii_bytes.decode("ascii")
+    except (LookupError, ValueError, TypeError):
+        return False
 
 
 def _mentions(data: bytes, ascii_text: str) -> bool:
@@ -432,7 +500,7 @@ def _line_of(text: str, index: int) -> int:
 
 
 def unsafe_xml(data: bytes) -> str | None:
-    """Why `data` is refused before parsing (entities, internal subsets, external DTDs)."""
+    """Why `data` is refused before parsing (its encoding, entities, DTD subsets or files)."""
     try:
         _refuse_dtd_tricks(data)
     except _Refused as refused:
@@ -442,6 +510,9 @@ def unsafe_xml(data: bytes) -> str | None:
 
 def _refuse_dtd_tricks(data: bytes) -> None:
     """Refuse entity declarations, internal subsets and external DTDs before parsing."""
+    problem = xml_encoding_problem(data)
+    if problem is not None:
+        raise _Refused(Problem(ProblemKind.XML_SYNTAX, 1, problem))
     if not (_mentions(data, "<!ENTITY") or _mentions(data, "<!DOCTYPE")):
         return  # most manifests have no DTD: no need to decode and search them
     text = _prescan_text(data)
@@ -502,6 +573,7 @@ def _parse_xml(data: bytes) -> etree._Element:
         ) from None
     if root is None:
         raise _Refused(Problem(ProblemKind.XML_SYNTAX, None, "XML syntax error: no root element"))
+    _refuse_parsed_dtd(root)
     for node in root.iter(etree.Entity):
         raise _Refused(
             Problem(
@@ -511,6 +583,44 @@ def _parse_xml(data: bytes) -> etree._Element:
             )
         )
     return root
+
+
+def _refuse_parsed_dtd(root: etree._Element) -> None:
+    """What the scan before parsing refuses, checked again on what libxml2 actually read.
+
+    The scan reads the encodings accepted above; this holds whatever the encoding, since
+    lxml expands internal entities in attribute values even with `resolve_entities=False`.
+    """
+    info = root.getroottree().docinfo
+    encoding = info.encoding or "UTF-8"
+    codec = _codec_name(encoding)
+    if not (codec.startswith(("utf_8", "utf_16")) or _single_byte_ascii(encoding)):
+        raise _Refused(
+            Problem(
+                ProblemKind.XML_SYNTAX,
+                1,
+                f"encoding `{encoding}` is not accepted: save the file as UTF-8",
+            )
+        )
+    dtd = info.internalDTD
+    # lxml-stubs lack DTD.entities/elements and DocInfo.system_url (lxml has them since 2.x)
+    if dtd is not None and (dtd.entities() or dtd.elements()):  # type: ignore[attr-defined]
+        raise _Refused(
+            Problem(
+                ProblemKind.UNSAFE_XML,
+                1,
+                "a DOCTYPE with an internal subset is refused: remove it",
+            )
+        )
+    system: str | None = info.system_url  # type: ignore[attr-defined]
+    if system is not None and not (_local(root) == "plist" and system in APPLE_PLIST_DTDS):
+        raise _Refused(
+            Problem(
+                ProblemKind.UNSAFE_XML,
+                1,
+                f"external DTD `{system}` is refused (it is never loaded): remove the DOCTYPE",
+            )
+        )
 
 
 def _line(element: etree._Element) -> int | None:
@@ -671,6 +781,9 @@ def _from_python(value: Any, depth: int = 0) -> PValue:
     if depth > MAX_DEPTH:
         raise ValueError(f"values nested deeper than {MAX_DEPTH} levels")
     if isinstance(value, dict):
+        for key in value:
+            if not isinstance(key, str):
+                raise TypeError(f"dictionary key `{key!r:.40}` is not a string")
         return PDict(
             tuple(PEntry(str(k), None, _from_python(v, depth + 1)) for k, v in value.items()), None
         )

@@ -146,6 +146,11 @@ _CHECKS = {
 }
 
 
+# Checked here, where the line is known, rather than when the value is used.
+ID_LIKE = re.compile(r"[A-Za-z0-9_.+-]+")
+TARGET_SDK_RANGE = (1, 10_000)
+
+
 def _value(key: str, value: Any, node: Any, origin: str) -> Any:
     kind = KEYS[key]
     if kind == "per-file-ignores":
@@ -153,8 +158,45 @@ def _value(key: str, value: Any, node: Any, origin: str) -> Any:
     line = node.start_mark.line + 1
     if kind == "paths":  # relative to the config file, as written in it
         base = Path(origin).parent
-        return tuple(str(base / path) for path in _strings(value, key, origin, line))
-    return _CHECKS[kind](value, key, origin, line)
+        return tuple(str(base / path) for path in _paths(value, key, origin, line))
+    checked = _CHECKS[kind](value, key, origin, line)
+    _check_value(key, checked, origin, line)
+    return checked
+
+
+def _paths(value: Any, key: str, origin: str, line: int) -> tuple[str, ...]:
+    found = _strings(value, key, origin, line)
+    for path in found:
+        if not path.isprintable():
+            raise ConfigError(origin, line, f"`{key}`: `{_shown(path)}` is not a usable path")
+    return found
+
+
+def _check_value(key: str, value: Any, origin: str, line: int) -> None:
+    """Refuse values the command would refuse later, naming this file and line."""
+    from schemegen.registry import schemes
+    from schemegen.registry.selection import IOS_QUERY_HARD_LIMIT
+
+    if key == "app-scheme":
+        try:
+            schemes.parse_app_scheme(value)
+        except schemes.AppSchemeError as error:
+            raise ConfigError(origin, line, f"`{key}`: {_shown(str(error))}") from None
+    elif key == "ios-query-limit" and not 1 <= value <= IOS_QUERY_HARD_LIMIT:
+        raise ConfigError(origin, line, f"`{key}` must be between 1 and {IOS_QUERY_HARD_LIMIT}")
+    elif key == "target-sdk" and not TARGET_SDK_RANGE[0] <= value <= TARGET_SDK_RANGE[1]:
+        raise ConfigError(origin, line, f"`{key}` must be an API level such as 34")
+    elif key in ("pg", "methods", "include", "exclude", "category"):
+        items = (value,) if isinstance(value, str) else value
+        for item in items:
+            if not ID_LIKE.fullmatch(item):
+                raise ConfigError(origin, line, f"`{key}`: `{_shown(item)}` is not an id")
+
+
+def _shown(text: str) -> str:
+    from schemegen.core.terminal import printable
+
+    return printable(text[:200])
 
 
 def _per_file_ignores(

@@ -10,6 +10,7 @@ from typing import Any
 
 from schemegen.core.diagnostics import Diagnostic, Rule, Severity
 from schemegen.core.record import record
+from schemegen.core.terminal import json_safe, printable
 
 JSON_VERSION = 1
 TOOL_NAME = "schemegen"
@@ -94,7 +95,7 @@ def format_json(report: Report) -> str:
     }
     import json
 
-    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    return json_safe(json.dumps(payload, ensure_ascii=False, indent=2)) + "\n"
 
 
 # --- github --------------------------------------------------------------------------------------
@@ -103,8 +104,12 @@ _GITHUB_COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severit
 
 
 def escape_github_data(value: str) -> str:
-    """Escape a workflow-command message (as @actions/core `escapeData` does)."""
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Escape a workflow-command message (as @actions/core `escapeData` does).
+
+    Other control characters (ESC, BEL) are escaped as in the text format: the runner's log
+    viewer and a terminal replaying the log would act on them.
+    """
+    return printable(value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_github_property(value: str) -> str:
@@ -231,7 +236,7 @@ def format_sarif(report: Report) -> str:
     }
     import json
 
-    return json.dumps(log, ensure_ascii=False, indent=2) + "\n"
+    return json_safe(json.dumps(log, ensure_ascii=False, indent=2)) + "\n"
 
 
 Formatter = Callable[[Report], str]

@@ -281,16 +281,39 @@ def _lint_chunk(chunk: Chunk, context: LintContext) -> _Partial:
     partial = _Partial()
     for group in chunk:
         docs: list[Document] = [read_document(path) for path in group]
-        for doc in docs:
-            partial.diagnostics += check_document(doc, context)
+        for index, doc in enumerate(docs):
+            try:
+                partial.diagnostics += check_document(doc, context)
+            except VALUE_ERRORS as error:
+                docs[index] = _uninterpretable(doc.path, error)
+                partial.diagnostics += check_document(docs[index], context)
         paired = [doc for doc in docs if not _loose(doc)]
-        partial.diagnostics += check_projects(paired, context)
+        try:
+            partial.diagnostics += check_projects(paired, context)
+        except VALUE_ERRORS as error:
+            partial.diagnostics += check_document(_uninterpretable(paired[0].path, error), context)
         # Paths rather than documents: they are rarely paired, and paths are cheap to send.
         partial.keep_loose(
             [d.path for d in docs if isinstance(d, Manifest) and not d.is_library and _loose(d)],
             [d.path for d in docs if isinstance(d, Plist) and d.is_app and _loose(d)],
         )
     return partial
+
+
+# What a value in a file can raise in a rule that reads it (int() of 5000 digits, a lone
+# surrogate, nesting too deep): a finding on that file, and the other files are still linted.
+# Anything else is a bug in schemegen and ends the run as an internal error.
+VALUE_ERRORS = (ValueError, OverflowError, RecursionError, UnicodeError)
+
+
+def _uninterpretable(path: str, error: Exception) -> Unreadable:
+    if type(error).__module__.startswith("schemegen."):
+        raise error  # schemegen's own errors (a selection naming unknown apps) are not per file
+    detail = str(error)[:200] or type(error).__name__
+    return Unreadable(
+        path,
+        Problem(ProblemKind.UNREADABLE, None, f"cannot interpret a value in this file: {detail}"),
+    )
 
 
 def _loose(doc: Document) -> bool:

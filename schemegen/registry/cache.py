@@ -68,12 +68,17 @@ def _store(path: Path, data: bytes) -> None:
         pass  # a cache that cannot be written only costs time
 
 
+MAX_NESTING = 64  # registry values are a few levels deep; deeper ones are never cached
+
+
 class _NotJson(Exception):
     pass
 
 
 def _plain(value: Any, path: Path_, dates: list[Path_]) -> Any:
     """`value` as JSON data, dates as ISO strings whose paths go to `dates`."""
+    if len(path) > MAX_NESTING:
+        raise _NotJson  # validation reports what is wrong with it; the cache only skips it
     if isinstance(value, dt.datetime):
         raise _NotJson
     if isinstance(value, dt.date):

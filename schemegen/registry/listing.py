@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
+from schemegen.core.terminal import json_safe, printable
 from schemegen.registry.model import App
 
 
@@ -33,7 +35,10 @@ def format_table(rows: Sequence[dict[str, Any]]) -> str:
     """A plain-text table: one line per app, long lists joined with spaces."""
     columns = ("id", "name_ko", "name_en", "category", "status", "ios_schemes", "android_packages")
     cells = [
-        [" ".join(v) if isinstance(v := row[c], list) else str(v or "-") for c in columns]
+        [
+            printable(" ".join(v) if isinstance(v := row[c], list) else str(v or "-"))
+            for c in columns
+        ]
         for row in rows
     ]
     headers = [
@@ -53,3 +58,9 @@ def format_table(rows: Sequence[dict[str, Any]]) -> str:
     for row in cells:
         lines.append("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
     return "\n".join(lines) + "\n"
+
+
+def format_json(rows: Sequence[dict[str, Any]], version: str) -> str:
+    """`version` is the format version (public API); `registry` the registry's own version."""
+    payload = {"version": 1, "registry": version, "apps": rows}
+    return json_safe(json.dumps(payload, ensure_ascii=False, indent=2)) + "\n"

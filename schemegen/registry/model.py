@@ -10,7 +10,8 @@ from functools import cached_property
 from typing import Any
 
 from schemegen.core.record import field, record
-from schemegen.registry import schemes
+from schemegen.core.terminal import printable
+from schemegen.registry import patterns, schemes
 
 METHODS = ("card", "trans", "vbank", "phone", "easypay", "auth")
 DEFAULT_METHODS = ("card", "trans", "easypay")
@@ -221,7 +222,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.field}: {self.message}"
+        return printable(f"{self.path}:{self.line}: {self.field}: {self.message}")
 
 
 # --- loading ---------------------------------------------------------------------------------
@@ -267,7 +268,12 @@ def parse_yaml(text: str, origin: str) -> Located:
         line = mark.line + 1 if mark is not None else 1
         raise RegistryError([Problem(origin, line, "yaml", str(error.problem or error))]) from None
     except yaml.YAMLError as error:
-        raise RegistryError([Problem(origin, 1, "yaml", str(error))]) from None
+        # A ReaderError (a control character in the text) knows its offset, not its line,
+        # and adds a second line naming "<unicode string>"; report the first, located.
+        offset = getattr(error, "position", None)
+        line = text.count("\n", 0, offset) + 1 if isinstance(offset, int) else 1
+        message = str(error).split("\n", 1)[0]
+        raise RegistryError([Problem(origin, line, "yaml", message)]) from None
     finally:
         loader.dispose()
     return Located(data, origin, lines)
@@ -456,11 +462,6 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 def control_characters(text: str) -> tuple[str, ...]:
     """The C0 and C1 control characters (and DEL) in `text`, as U+XXXX."""
     return tuple(dict.fromkeys(f"U+{ord(ch):04X}" for ch in _CONTROL.findall(text)))
-
-
-def printable(text: str) -> str:
-    """`text` with control characters written as escapes, safe to print in one line."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
 
 
 def _check_controls(doc: Located, value: object, path: Path_, out: _Collector) -> None:
@@ -656,9 +657,9 @@ def _non_payment(
                 continue
             if kind == "pattern":
                 try:
-                    re.compile(raw["pattern"])
-                except re.error as error:
-                    out.add(doc, (*path, "pattern"), f"not a regular expression: {error}")
+                    patterns.check(raw["pattern"])
+                except patterns.PatternError as error:
+                    out.add(doc, (*path, "pattern"), f"pattern `{raw['pattern']}`: {error}")
                     continue
             found.append(
                 NonPayment(
@@ -858,8 +859,12 @@ def _exceptions(
 ) -> tuple[RuleException, ...]:
     found = []
     for index, raw in enumerate(_as_list(value)):
-        if not (isinstance(raw, dict) and set(raw) == EXCEPTION_KEYS):
-            problem("exceptions", "an exception is {value, rule, source, note}", index)
+        if not (
+            isinstance(raw, dict)
+            and set(raw) == EXCEPTION_KEYS
+            and all(isinstance(raw[k], str) for k in ("rule", "source"))
+        ):
+            problem("exceptions", "an exception is {value, rule, source, note} (text)", index)
             continue
         if raw["rule"] not in EXCEPTION_RULES:
             problem("exceptions", f"unknown rule `{raw['rule']}`", index)
@@ -877,6 +882,7 @@ def _aliases(value: object, real: set[str], problem: Any) -> tuple[Alias, ...]:
             and ALIAS_KEYS >= set(raw) >= {"value", "of"}
             and isinstance(raw["value"], str)
             and raw["value"]
+            and isinstance(raw["of"], str)
         ):
             problem("aliases", "an alias is {value, of, note}", index)
             continue

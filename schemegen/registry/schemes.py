@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from schemegen.core.record import record
 
@@ -95,32 +97,128 @@ def parse_app_scheme(value: str) -> AppScheme:
 
 
 def edit_distance(a: str, b: str, limit: int = 2) -> int:
-    """Levenshtein distance, cut short at `limit + 1` (only small distances matter)."""
+    """Levenshtein distance, cut short at `limit + 1` (only small distances matter).
+
+    Only the diagonal band of `limit` cells either side is computed: a path leaving it
+    costs more than `limit`, so the work grows with the length alone. Row `i` keeps column
+    `j` at `j - i + limit`.
+    """
     if abs(len(a) - len(b)) > limit:
         return limit + 1
-    previous = list(range(len(b) + 1))
+    over = limit + 1
+    width = 2 * limit + 1
+    previous = [(d - limit) if 0 <= d - limit <= len(b) else over for d in range(width)]
     for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        current = [over] * width
+        for d in range(width):
+            j = i + d - limit
+            if j < 0 or j > len(b):
+                continue
+            if j == 0:
+                current[d] = i if i <= limit else over
+                continue
+            best = previous[d] + (ca != b[j - 1])  # diagonal: same offset in the row above
+            if d + 1 < width:
+                best = min(best, previous[d + 1] + 1)  # from above
+            if d > 0:
+                best = min(best, current[d - 1] + 1)  # from the left
+            current[d] = min(best, over)
         if min(current) > limit:
-            return limit + 1
+            return over
         previous = current
-    return previous[-1]
+    return previous[len(b) - len(a) + limit]
+
+
+@lru_cache(maxsize=1024)
+def _segments(length: int, parts: int) -> tuple[tuple[int, int], ...]:
+    """(start, end) of `parts` nearly equal, disjoint pieces of a string of `length`."""
+    bounds = [length * i // parts for i in range(parts + 1)]
+    return tuple(itertools.pairwise(bounds))
+
+
+class NearMissIndex:
+    """Known values keyed by pieces of themselves, for near-miss lookups (pigeonhole filter).
+
+    Each known value is cut into `limit + 1` pieces. `limit` edits touch at most `limit`
+    of them, so a value within `limit` edits holds one piece unchanged, shifted by at most
+    `limit` places: a lookup costs a fixed number of dictionary probes, however many values
+    are known. `__slots__`: one index serves a whole run.
+    """
+
+    __slots__ = ("_by_piece", "folded", "limit")
+
+    def __init__(self, known: Iterable[str], limit: int = 2) -> None:
+        self.limit = limit
+        # (length, piece number) -> piece -> values: one lookup per piece position, then
+        # plain string keys for the shifted probes.
+        self._by_piece: dict[tuple[int, int], dict[str, list[str]]] = {}
+        folded = set()
+        for candidate in dict.fromkeys(known):
+            lower = candidate.lower()
+            folded.add(lower)
+            for part, (start, end) in enumerate(_segments(len(lower), limit + 1)):
+                pieces = self._by_piece.setdefault((len(lower), part), {})
+                pieces.setdefault(lower[start:end], []).append(candidate)
+        self.folded = frozenset(folded)
+
+    def candidates(self, value: str, limit: int, most: int | None = None) -> list[str]:
+        """Known values that may be within `limit` edits of `value` (a superset, in order).
+
+        `most` stops the search once that many are found, bounding the work for values
+        with crowded neighbourhoods.
+        """
+        folded = value.lower()
+        limit = min(limit, self.limit)
+        found: dict[str, None] = {}
+        size = len(folded)
+        for length in range(max(size - limit, 0), size + limit + 1):
+            for part, (start, end) in enumerate(_segments(length, self.limit + 1)):
+                pieces = self._by_piece.get((length, part))
+                if pieces is None:
+                    continue
+                width = end - start
+                for at in range(max(start - limit, 0), min(start + limit, size - width) + 1):
+                    for candidate in pieces.get(folded[at : at + width], ()):
+                        found[candidate] = None
+                        if most is not None and len(found) >= most:
+                            return list(found)
+        return list(found)
+
+    def near_misses(self, value: str, limit: int = 2) -> tuple[str, ...]:
+        """Known values within `limit` edits of `value` (case-insensitive), closest first.
+
+        A value that is itself known is never a near miss of anything.
+        """
+        folded = value.lower()
+        if folded in self.folded:
+            return ()
+        scored = sorted(
+            (distance, candidate)
+            for candidate in self.candidates(value, limit)
+            if (distance := edit_distance(folded, candidate.lower(), limit)) <= limit
+        )
+        return tuple(candidate for _, candidate in scored)
+
+
+_INDEXES: dict[int, tuple[Iterable[str], NearMissIndex]] = {}
+
+
+def near_miss_index(known: Iterable[str]) -> NearMissIndex:
+    """The index of `known`, built once per collection (registries live for the whole run)."""
+    cached = _INDEXES.get(id(known))
+    if cached is not None and cached[0] is known:
+        return cached[1]
+    index = NearMissIndex(known)
+    if len(_INDEXES) >= 8:
+        _INDEXES.clear()
+    # `known` is kept in the entry so that its id cannot be reused while the entry lives.
+    _INDEXES[id(known)] = (known, index)
+    return index
 
 
 def near_misses(value: str, known: Iterable[str], limit: int = 2) -> tuple[str, ...]:
-    """Known values within `limit` edits of `value` (case-insensitive), closest first.
+    """Known values within `limit` (at most 2) edits of `value` (case-insensitive), closest first.
 
     A value that is itself known is never a near miss of anything.
     """
-    known = tuple(known)
-    folded = value.lower()
-    if folded in {k.lower() for k in known}:
-        return ()
-    scored = sorted(
-        (distance, candidate)
-        for candidate in known
-        if (distance := edit_distance(folded, candidate.lower(), limit)) <= limit
-    )
-    return tuple(candidate for _, candidate in scored)
+    return near_miss_index(known).near_misses(value, limit)

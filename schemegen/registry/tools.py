@@ -16,6 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from schemegen.core import documents
+from schemegen.core.terminal import csv_cell, json_safe, printable
 from schemegen.registry import model as reg
 from schemegen.registry import schemes, selection
 from schemegen.registry.model import App, Located, Registry, RegistryError
@@ -38,7 +39,7 @@ class Finding:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.field}: [{self.severity}] {self.message}"
+        return printable(f"{self.path}:{self.line}: {self.field}: [{self.severity}] {self.message}")
 
 
 @dataclass(frozen=True)
@@ -188,18 +189,31 @@ def _source_value_findings(registry: Registry) -> Iterator[Finding]:
                     )
 
 
+# Pair notes per value, and candidates examined per value: bounded, so that an overlay of
+# thousands of similar values is checked in linear time and gives a readable report.
+NOTES_PER_VALUE = 3
+CANDIDATES_PER_VALUE = 64
+
+
 def near_miss_findings(registry: Registry, base_origin: str = reg.SHIPPED) -> list[Finding]:
     """Values of different apps within two edits of each other, for review.
 
     Pairs that differ only before the first `-` (the `*-bankpay` per-bank codes) are folded
     into one note per family, unless an overlay brought one of the values in: a new value is
-    always reported on its own.
+    always reported on its own. A value close to many others gets a few pair notes and one
+    note saying there are more.
     """
     values = list(dict.fromkeys((v, app) for app, _, v in reg.iter_values(registry)))
+    position = {value: index for index, (value, _) in enumerate(values)}
+    index = schemes.NearMissIndex(value for value, _ in values)
     families: dict[str, dict[str, App]] = {}
     findings: list[Finding] = []
-    for index, (value, app) in enumerate(values):
-        for other, other_app in values[index + 1 :]:
+    for at, (value, app) in enumerate(values):
+        notes = 0
+        crowded = False
+        candidates = index.candidates(value, 2, most=CANDIDATES_PER_VALUE)
+        later = sorted(p for c in candidates if (p := position[c]) > at)
+        for other, other_app in (values[p] for p in later):
             if other_app.id == app.id:
                 continue
             distance = schemes.edit_distance(value.lower(), other.lower())
@@ -210,18 +224,15 @@ def near_miss_findings(registry: Registry, base_origin: str = reg.SHIPPED) -> li
             if family and not from_overlay:
                 families.setdefault(family, {}).update({value: app, other: other_app})
                 continue
-            later = max(app, other_app, key=lambda a: (a.origin != base_origin, a.line))
+            if notes == NOTES_PER_VALUE:
+                crowded = True
+                break
+            notes += 1
             findings.append(
-                Finding(
-                    later.origin,
-                    later.line,
-                    f"apps[{later.id}]",
-                    Severity.REVIEW,
-                    f"`{value}` ({app.id}) and `{other}` ({other_app.id}) are {distance} "
-                    "edit(s) apart: "
-                    "make sure neither is a typo of the other",
-                )
+                _pair_note(value, app, other, other_app, distance, base_origin=base_origin)
             )
+        if crowded or len(candidates) >= CANDIDATES_PER_VALUE:
+            findings.append(_crowded_note(value, app))
     for family, members in families.items():
         first = min(members.values(), key=lambda a: (a.origin, a.line))
         findings.append(
@@ -236,6 +247,31 @@ def near_miss_findings(registry: Registry, base_origin: str = reg.SHIPPED) -> li
             )
         )
     return sorted(findings, key=lambda f: (f.path, f.line, f.message))
+
+
+def _pair_note(
+    value: str, app: App, other: str, other_app: App, distance: int, *, base_origin: str
+) -> Finding:
+    later = max(app, other_app, key=lambda a: (a.origin != base_origin, a.line))
+    return Finding(
+        later.origin,
+        later.line,
+        f"apps[{later.id}]",
+        Severity.REVIEW,
+        f"`{value}` ({app.id}) and `{other}` ({other_app.id}) are {distance} edit(s) apart: "
+        "make sure neither is a typo of the other",
+    )
+
+
+def _crowded_note(value: str, app: App) -> Finding:
+    return Finding(
+        app.origin,
+        app.line,
+        f"apps[{app.id}]",
+        Severity.REVIEW,
+        f"`{value}` ({app.id}) resembles many other values; only the first "
+        f"{NOTES_PER_VALUE} near misses are listed: make sure none is a typo",
+    )
 
 
 def _family(a: str, b: str) -> str | None:
@@ -373,14 +409,17 @@ def text_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 def show_table(apps: Iterable[App]) -> str:
     header = ("id", "한국어", "English", "category", "status", "iOS schemes", "Android packages")
     rows = [
-        (
-            a.id,
-            a.name_ko,
-            a.name_en,
-            str(a.category),
-            str(a.status),
-            " ".join(a.ios_schemes) or "-",
-            " ".join(a.android_packages) or "-",
+        tuple(
+            printable(cell)
+            for cell in (
+                a.id,
+                a.name_ko,
+                a.name_en,
+                str(a.category),
+                str(a.status),
+                " ".join(a.ios_schemes) or "-",
+                " ".join(a.android_packages) or "-",
+            )
         )
         for a in apps
     ]
@@ -435,7 +474,7 @@ def show_detail(app: App, registry: Registry) -> str:
     newest = newest_published(app)
     lines.append(f"  newest published: {newest or '-'}")
     lines.append(f"  defined at:       {app.origin}:{app.line}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(printable(line) for line in lines) + "\n"
 
 
 def _yes(value: bool) -> str:
@@ -446,7 +485,7 @@ def _yes(value: bool) -> str:
 
 
 def _md(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    return printable(text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " "))
 
 
 def _codes(values: Iterable[str]) -> str:
@@ -581,7 +620,7 @@ def export_json(registry: Registry) -> str:
     """`version` is the format version (public API); `registry` the registry's own version."""
     record = registry_record(registry)
     payload = {"version": 1, "registry": record.pop("version"), **record}
-    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    return json_safe(json.dumps(payload, ensure_ascii=False, indent=2)) + "\n"
 
 
 CSV_COLUMNS = (
@@ -607,33 +646,32 @@ CSV_COLUMNS = (
 
 
 def export_csv(registry: Registry) -> str:
-    """One row per app; list cells are space-separated."""
+    """One row per app; list cells are space-separated, formulas and controls defused."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for a in registry.apps:
-        writer.writerow(
-            (
-                a.id,
-                a.name_ko,
-                a.name_en,
-                a.category,
-                a.status,
-                a.status_note,
-                a.priority.tier,
-                a.priority.order,
-                " ".join(a.methods),
-                " ".join(a.ios_schemes),
-                " ".join(a.android_packages),
-                " ".join(a.android_schemes),
-                a.app_store_id or "",
-                _yes(a.returns_android),
-                _yes(a.returns_ios),
-                " ".join(x.value for x in a.aliases),
-                " ".join(s.id for s in a.sources),
-                a.confidence.level if a.confidence else "",
-            )
+        cells = (
+            a.id,
+            a.name_ko,
+            a.name_en,
+            a.category,
+            a.status,
+            a.status_note,
+            a.priority.tier,
+            a.priority.order,
+            " ".join(a.methods),
+            " ".join(a.ios_schemes),
+            " ".join(a.android_packages),
+            " ".join(a.android_schemes),
+            a.app_store_id or "",
+            _yes(a.returns_android),
+            _yes(a.returns_ios),
+            " ".join(x.value for x in a.aliases),
+            " ".join(s.id for s in a.sources),
+            a.confidence.level if a.confidence else "",
         )
+        writer.writerow(csv_cell(printable(str(cell))) for cell in cells)
     return buffer.getvalue()
 
 

@@ -401,7 +401,7 @@ def test_overlay_with_a_carriage_return_is_refused_even_under_exceptions() -> No
         ("o0.yaml", 3, "apps[card_two].ios_schemes.0"),
         ("o0.yaml", 5, "apps[card_two].exceptions.0.value"),
     ]
-    assert all("`crapp\\x0dx` contains control character(s) U+000D" in p.message for p in found)
+    assert all("`crapp\\rx` contains control character(s) U+000D" in p.message for p in found)
 
 
 @pytest.mark.parametrize("char", ["\\n", "\\0", "\\e", "\\t", "\\x7f", "\\x85", "\\x9b", "\\x01"])

@@ -249,7 +249,7 @@ def test_known_non_payment_values_and_patterns() -> None:
     [
         ("- {value: cardone, note: oops}", "matches real value `cardone`"),
         ("- {pattern: 'card.*', note: too wide}", "matches real value"),
-        ("- {pattern: 'fb[0-9', note: broken}", "not a regular expression"),
+        ("- {pattern: 'fb[0-9', note: broken}", "class is not closed"),
         ("- {value: tel}", "{value, note}"),
         ("- {value: tel, pattern: x, note: both}", "{value, note}"),
     ],
