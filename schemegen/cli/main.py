@@ -180,6 +180,19 @@ def _add_generate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     p.add_argument("--java-package", default="com.example.payment", help="Java/Kotlin package")
     p.add_argument("--class-prefix", default="", help="prefix for generated class names")
+    p.add_argument(
+        "--activity",
+        metavar="NAME",
+        default=".MainActivity",
+        help="activity hosting the payment WebView, which gets the return intent-filter "
+        "(default .MainActivity)",
+    )
+    p.add_argument(
+        "--allow-http-content",
+        action="store_true",
+        help="let payment web views load http content: Android MIXED_CONTENT_ALWAYS_ALLOW "
+        "(default: MIXED_CONTENT_COMPATIBILITY_MODE)",
+    )
     p.add_argument("--imp-code", default="imp00000000", help="PortOne (iamport) merchant code")
     p.add_argument(
         "--pay-method", default="card", choices=PAY_METHODS, help="pay_method for the JS call"
@@ -229,6 +242,8 @@ def _generate(args: argparse.Namespace) -> int:
         web_sdk=args.web_sdk,
         store_id=args.store_id,
         channel_key=args.channel_key,
+        allow_http_content=args.allow_http_content,
+        activity=args.activity,
         ios_query_limit=args.ios_query_limit,
         platforms=tuple(args.platform),
         langs=tuple(args.lang),

@@ -37,18 +37,35 @@ TARGETS: tuple[Target, ...] = (
         "xml",
         "xml",
     ),
+    # One folder per language: either folder alone compiles in an app module.
     Target(
         "java",
-        "android/{prefix}PaymentWebViewClient.java",
+        "android/java/{prefix}PaymentWebViewClient.java",
         "android/handler.java.jinja",
         "android",
         "java",
         "slash",
     ),
     Target(
+        "java-launcher",
+        "android/java/{prefix}PaymentUrlLauncher.java",
+        "android/launcher.java.jinja",
+        "android",
+        "java",
+        "slash",
+    ),
+    Target(
         "kotlin",
-        "android/{prefix}PaymentWebViewClient.kt",
+        "android/kotlin/{prefix}PaymentWebViewClient.kt",
         "android/handler.kt.jinja",
+        "android",
+        "kotlin",
+        "slash",
+    ),
+    Target(
+        "kotlin-launcher",
+        "android/kotlin/{prefix}PaymentUrlLauncher.kt",
+        "android/launcher.kt.jinja",
         "android",
         "kotlin",
         "slash",
@@ -101,6 +118,8 @@ class View:
     store_id: str
     channel_key: str
     v2_pay_method: str = "CARD"
+    allow_http_content: bool = False
+    activity: str = ".MainActivity"
 
 
 @cache

@@ -52,6 +52,8 @@ class Options:
     store_id: str = "store-00000000-0000-0000-0000-000000000000"
     channel_key: str = "channel-key-00000000-0000-0000-0000-000000000000"
     ios_query_limit: int = selection.IOS_QUERY_DEFAULT_LIMIT
+    allow_http_content: bool = False
+    activity: str = ".MainActivity"
     platforms: tuple[str, ...] = render.PLATFORMS
     langs: tuple[str, ...] = render.LANGS
 
@@ -119,6 +121,12 @@ def validate(registry: Registry, options: Options) -> schemes.AppScheme:
             options.pay_method,
             f"one of {', '.join(PAY_METHODS)}",
         ),
+        (
+            schemes.is_java_package_name(options.activity.removeprefix(".")),
+            "--activity",
+            options.activity,
+            "an activity class name such as .PaymentActivity or com.shop.PaymentActivity",
+        ),
         (options.web_sdk in WEB_SDKS, "--web-sdk", options.web_sdk, " or ".join(WEB_SDKS)),
         (
             set(options.platforms) <= set(render.PLATFORMS),
@@ -175,6 +183,8 @@ def build_view(
         store_id=options.store_id,
         channel_key=options.channel_key,
         v2_pay_method=V2_PAY_METHODS.get(options.pay_method, "EASY_PAY"),
+        allow_http_content=options.allow_http_content,
+        activity=options.activity,
     )
     return view, budget
 
