@@ -265,6 +265,18 @@ def test_url_case(
     assert observed(run) == wanted(expected(case, scenario))
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
+def test_string_overload_routes_like_a_sub_frame(
+    framework: Results, case: dict[str, Any], lang: str
+) -> None:
+    """Below API 24 WebView gives no frame; the client takes it as a sub-frame."""
+    run = framework.runs["subframe", lang, "client_legacy", case["id"]]
+    check_invariants(run, "subframe")
+    assert observed(run) == wanted(expected(case, "subframe"))
+
+
 # --- the device enforces what the scenarios rely on --------------------------------------------
 
 

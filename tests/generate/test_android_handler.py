@@ -203,3 +203,21 @@ def test_manifest_return_filter_goes_on_the_named_activity(activity: str) -> Non
     assert node.get(f"{android}name") == activity
     assert node.get(f"{android}launchMode") == "singleTask"
     assert node.find("intent-filter/data").get(f"{android}scheme") == "myshop"
+
+
+API_21_MEMBERS = ("setMixedContentMode", "mixedContentMode", "setAcceptThirdPartyCookies")
+API_21_GUARD = "if (Build.VERSION.SDK_INT >= Build.VERSION_CODES.LOLLIPOP) {"
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_api_21_members_run_only_on_api_21(key: str) -> None:
+    lines = lex(render_body(TARGET[key], sample_view())).code.splitlines()
+    guarded: set[int] = set()
+    for start, line in enumerate(lines):
+        if line.strip() == API_21_GUARD:
+            indent = line[: len(line) - len(line.lstrip())]
+            end = lines.index(indent + "}", start)
+            guarded.update(range(start, end))
+    uses = [i for i, line in enumerate(lines) if any(m in line for m in API_21_MEMBERS)]
+    assert set(uses) <= guarded
+    assert bool(uses) == (key in ("java", "kotlin"))

@@ -134,6 +134,16 @@ public final class AndroidHarness {
                 viaClient.put("entry", "client");
                 viaLauncher.put("entry", "launcher");
                 results.put(viaClient).put(viaLauncher);
+                if (name.equals("subframe")) {
+                    WebView legacyView = new WebView(context);
+                    layout.addView(legacyView);
+                    JSONObject legacy = ClientDriver.navigateLegacy(legacyView, client.configure(legacyView), url);
+                    legacy.put("started", Recorder.started(application));
+                    legacy.put("lang", lang.getString("lang")).put("case", row.getString("id"));
+                    legacy.put("scenario", name).put("entry", "client_legacy");
+                    results.put(legacy);
+                    layout.removeView(legacyView);
+                }
                 if (activity) {
                     layout.removeView(webView);
                 }

@@ -75,6 +75,25 @@ public final class ClientDriver {
         return out;
     }
 
+    /** The String overload WebView calls below API 24, on a fresh WebView like navigate(). */
+    @SuppressWarnings("deprecation")
+    public static JSONObject navigateLegacy(WebView webView, Recorder recorder, String url) throws JSONException {
+        JSONObject out = new JSONObject();
+        JSONArray loaded = new JSONArray();
+        try {
+            out.put("handled", client(webView).shouldOverrideUrlLoading(webView, url));
+        } catch (RuntimeException e) {
+            out.put("threw", e.toString());
+        }
+        String last = lastLoadedUrl(webView);
+        if (last != null) {
+            loaded.put(last);
+        }
+        out.put("loaded", loaded);
+        out.put("listener", recorder.calls());
+        return out;
+    }
+
     /** The request WebView passes for a navigation (API 24+ overload). */
     static WebResourceRequest request(final String url, final boolean isMainFrame) {
         return new WebResourceRequest() {
