@@ -199,6 +199,10 @@ public final class AndroidHarness {
         return out;
     }
 
+    /**
+     * Two popups: one the page opens straight to an app URL (closed once the app starts), one
+     * that shows a page first (kept, then closed by window.close()).
+     */
     private static JSONObject popup(String pkg, String appUrl) throws Exception {
         Application application = application();
         FrameLayout layout = container();
@@ -206,31 +210,44 @@ public final class AndroidHarness {
         layout.addView(webView);
         new ClientDriver(pkg, "").configure(webView);
         WebChromeClient chrome = ClientDriver.chrome(webView);
+        JSONObject out = new JSONObject();
+        WebView blank = open(chrome, webView, out);
+        if (blank == null) {
+            return out;
+        }
+        out.put("shownOverPage", blank.getParent() == layout && layout.indexOfChild(blank) > layout.indexOfChild(webView));
+        out.put("sameClient", ClientDriver.client(blank) == ClientDriver.client(webView));
+        out.put("sameChrome", ClientDriver.chrome(blank) == chrome);
+        out.put("popupOpensWindows", blank.getSettings().getJavaScriptCanOpenWindowsAutomatically());
+        out.put("popupJavaScript", blank.getSettings().getJavaScriptEnabled());
+        Recorder.started(application);
+        JSONObject routed = ClientDriver.navigate(blank, new Recorder(), appUrl, true);
+        routed.put("started", Recorder.started(application));
+        out.put("routed", routed);
+        out.put("blankClosed", blank.getParent() == null
+                && ((ShadowWebView) Shadow.extract(blank)).wasDestroyCalled());
+
+        WebView page = open(chrome, webView, new JSONObject());
+        page.loadUrl("https://pg.example/popup");
+        JSONObject routedFromPage = ClientDriver.navigate(page, new Recorder(), appUrl, true);
+        routedFromPage.put("started", Recorder.started(application));
+        out.put("routedFromPage", routedFromPage);
+        out.put("pageKeptOpen", page.getParent() == layout);
+        chrome.onCloseWindow(page);
+        out.put("removed", page.getParent() == null && layout.indexOfChild(page) < 0);
+        out.put("destroyed", ((ShadowWebView) Shadow.extract(page)).wasDestroyCalled());
+        out.put("pageKept", webView.getParent() == layout && !((ShadowWebView) Shadow.extract(webView)).wasDestroyCalled());
+        return out;
+    }
+
+    private static WebView open(WebChromeClient chrome, WebView webView, JSONObject out) throws JSONException {
         WebView.WebViewTransport transport = webView.new WebViewTransport();
         Message message = Message.obtain(new Handler(Looper.getMainLooper()));
         message.obj = transport;
-        JSONObject out = new JSONObject();
         out.put("created", chrome.onCreateWindow(webView, false, true, message));
-        WebView popup = transport.getWebView();
-        out.put("transportFilled", popup != null);
-        if (popup == null) {
-            return out;
-        }
+        out.put("transportFilled", transport.getWebView() != null);
         ShadowLooper.idleMainLooper();
-        out.put("shownOverPage", popup.getParent() == layout && layout.indexOfChild(popup) > layout.indexOfChild(webView));
-        out.put("sameClient", ClientDriver.client(popup) == ClientDriver.client(webView));
-        out.put("sameChrome", ClientDriver.chrome(popup) == chrome);
-        out.put("popupOpensWindows", popup.getSettings().getJavaScriptCanOpenWindowsAutomatically());
-        out.put("popupJavaScript", popup.getSettings().getJavaScriptEnabled());
-        Recorder.started(application);
-        JSONObject routed = ClientDriver.navigate(popup, new Recorder(), appUrl, true);
-        routed.put("started", Recorder.started(application));
-        out.put("routed", routed);
-        chrome.onCloseWindow(popup);
-        out.put("removed", popup.getParent() == null && layout.indexOfChild(popup) < 0);
-        out.put("destroyed", ((ShadowWebView) Shadow.extract(popup)).wasDestroyCalled());
-        out.put("pageKept", webView.getParent() == layout);
-        return out;
+        return transport.getWebView();
     }
 
     /** alert, confirm and prompt; each answer is what the page's script receives. */
