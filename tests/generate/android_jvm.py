@@ -74,6 +74,7 @@ def resolve(tmp: Path) -> Classpath:
             mvn,
             "-q",
             "-B",
+            "-Dstyle.color=never",
             f"-Dmaven.repo.local={M2}",
             "-f",
             str(JVM / "pom.xml"),
