@@ -102,6 +102,46 @@ def write_sources(root: Path, lang: str) -> list[Path]:
     return paths
 
 
+BAD_FIELDS = (
+    "i.n=x",
+    "l.n=1.5",
+    "f.n=",
+    "d.n=e",
+    "b.n=",
+    "B.n=yes",
+    "s.n=99999",
+    "c.n=1",
+    "S.=",
+    "launchFlags=",
+    "launchFlags=0x",
+    "launchFlags=-1",
+    "component=",
+    "component=/",
+    "component=x/.Y",
+    "SEL",
+    "sourceBounds=1",
+    "scheme=",
+    "package=",
+    "category=",
+    "%",
+    "S.browser_fallback_url=%E0%A4%A",
+    "S.browser_fallback_url=market%3A%2F%2Fdetails",
+)
+
+
+def fuzz_urls() -> list[str]:
+    """Truncations of every table URL, and intents with each malformed field."""
+    urls = {case["url"][:end] for case in CASES for end in range(0, len(case["url"]), 5)}
+    for field in BAD_FIELDS:
+        urls.add(f"intent://pay#Intent;scheme=ispmobile;{field};end")
+        urls.add(f"intent:#Intent;{field};end")
+        urls.add(f"INTENT:pay#Intent;{field}")
+    urls.update(
+        ("intent:", "intent:#", "intent:#Intent;", "intent:#Intent;end", "market:", "market:?id")
+    )
+    return sorted(urls)
+
+
 def harness_input() -> dict[str, Any]:
     return {
         "clients": [{"lang": lang, "package": java_package("sample", lang)} for lang in LANGS],
@@ -109,6 +149,7 @@ def harness_input() -> dict[str, Any]:
         "cases": [{"id": case["id"], "url": case["url"]} for case in CASES],
         "popup_url": POPUP_URL,
         "returns": RETURNS,
+        "fuzz": fuzz_urls(),
         "lookups": [
             {
                 "class": f"{java_package(view, lang)}.{PREFIX[view]}PaymentUrlLauncher",
@@ -394,6 +435,12 @@ def test_on_new_intent_return_reaches_the_same_listener_call(framework: Results,
         assert row["listener"] == ([["return", row["url"]]] if is_return else [])
         if is_return:
             assert row["inPage"] == row["listener"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_malformed_url_makes_a_client_throw(framework: Results, lang: str) -> None:
+    assert framework.features[lang]["fuzz"] == []
 
 
 @pytest.mark.slow

@@ -168,6 +168,7 @@ public final class AndroidHarness {
             features.put("dialogs_activity", dialogs(pkg, true));
             features.put("dialogs_no_activity", dialogs(pkg, false));
             features.put("returns", returns(pkg, in.getJSONArray("returns")));
+            features.put("fuzz", fuzz(pkg, in.getJSONArray("fuzz")));
             out.put(lang.getString("lang"), features);
         }
         out.put("probes", probes(application));
@@ -363,6 +364,32 @@ public final class AndroidHarness {
             out.put(row);
         }
         return out;
+    }
+
+    /** The URLs that made either entry point throw (none may). */
+    private static JSONArray fuzz(String pkg, JSONArray urls) throws Exception {
+        Application application = application();
+        FrameLayout layout = container();
+        ClientDriver client = new ClientDriver(pkg, "");
+        LauncherDriver launcher = new LauncherDriver(pkg, "");
+        WebView webView = new WebView(layout.getContext());
+        layout.addView(webView);
+        Recorder recorder = client.configure(webView);
+        JSONArray threw = new JSONArray();
+        for (int i = 0; i < urls.length(); i++) {
+            String url = urls.getString(i);
+            for (boolean mainFrame : new boolean[] {true, false}) {
+                JSONObject viaClient = ClientDriver.navigate(webView, recorder, url, mainFrame);
+                JSONObject viaLauncher = launcher.run(layout.getContext(), url, mainFrame);
+                for (JSONObject result : new JSONObject[] {viaClient, viaLauncher}) {
+                    if (result.has("threw")) {
+                        threw.put(new JSONArray().put(url).put(result.getString("threw")));
+                    }
+                }
+            }
+            Recorder.started(application);
+        }
+        return threw;
     }
 
     /** What the device itself enforces, so the scenario results mean something. */
