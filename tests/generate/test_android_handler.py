@@ -221,3 +221,17 @@ def test_api_21_members_run_only_on_api_21(key: str) -> None:
     uses = [i for i, line in enumerate(lines) if any(m in line for m in API_21_MEMBERS)]
     assert set(uses) <= guarded
     assert bool(uses) == (key in ("java", "kotlin"))
+
+
+def test_generate_activity_option(capsys: pytest.CaptureFixture[str]) -> None:
+    from schemegen.cli.main import main
+
+    base = ["generate", "--app-scheme", "myshop", "--stdout", "manifest"]
+    assert main([*base, "--activity", ".PaymentActivity"]) == 0
+    assert 'android:name=".PaymentActivity"' in capsys.readouterr().out
+    assert main(base) == 0
+    assert 'android:name=".MainActivity"' in capsys.readouterr().out
+    assert main([*base, "--activity", "Pay ment"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "--activity `Pay ment` is not valid" in err
