@@ -211,6 +211,13 @@ def _add_generate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--imp-code", help="PortOne (iamport) merchant code (without it the JS call throws)"
     )
     p.add_argument(
+        "--activity",
+        metavar="NAME",
+        default=".MainActivity",
+        help="activity hosting the payment WebView, which gets the return intent-filter "
+        "(default .MainActivity)",
+    )
+    p.add_argument(
         "--pay-method", default="card", choices=PAY_METHODS, help="pay_method for the JS call"
     )
     p.add_argument(
@@ -255,6 +262,7 @@ def _generate(args: argparse.Namespace) -> int:
         store_id=args.store_id,
         channel_key=args.channel_key,
         allow_http_content=args.allow_http_content,
+        activity=args.activity,
         ios_query_limit=args.ios_query_limit,
         platforms=tuple(args.platform),
         langs=tuple(args.lang),

@@ -38,6 +38,8 @@ EVERY_FRAMEWORK = frozenset(FRAMEWORKS)
 FRAGMENT_FRAMEWORKS = EVERY_FRAMEWORK - {"expo"}
 NATIVE = frozenset({"native"})
 REACT_NATIVE = frozenset({"react-native", "expo"})
+# The Android router: the native client and the Flutter and Capacitor glue all call it.
+LAUNCHER_FRAMEWORKS = frozenset({"native", "flutter", "capacitor"})
 
 # `{prefix}` in a path is replaced by --class-prefix.
 TARGETS: tuple[Target, ...] = (
@@ -50,9 +52,10 @@ TARGETS: tuple[Target, ...] = (
         "xml",
         FRAGMENT_FRAMEWORKS,
     ),
+    # One folder per language: either folder alone compiles in an app module.
     Target(
         "java",
-        "android/{prefix}PaymentWebViewClient.java",
+        "android/java/{prefix}PaymentWebViewClient.java",
         "android/handler.java.jinja",
         "android",
         "java",
@@ -60,13 +63,31 @@ TARGETS: tuple[Target, ...] = (
         NATIVE,
     ),
     Target(
+        "java-launcher",
+        "android/java/{prefix}PaymentUrlLauncher.java",
+        "android/launcher.java.jinja",
+        "android",
+        "java",
+        "slash",
+        LAUNCHER_FRAMEWORKS,
+    ),
+    Target(
         "kotlin",
-        "android/{prefix}PaymentWebViewClient.kt",
+        "android/kotlin/{prefix}PaymentWebViewClient.kt",
         "android/handler.kt.jinja",
         "android",
         "kotlin",
         "slash",
         NATIVE,
+    ),
+    Target(
+        "kotlin-launcher",
+        "android/kotlin/{prefix}PaymentUrlLauncher.kt",
+        "android/launcher.kt.jinja",
+        "android",
+        "kotlin",
+        "slash",
+        LAUNCHER_FRAMEWORKS,
     ),
     Target(
         "plist",
@@ -177,6 +198,7 @@ class View:
     ios_web_schemes: tuple[str, ...] = IOS_WEB_SCHEMES
     allow_http_content: bool = False
     ios_query_limit: int = 25
+    activity: str = ".MainActivity"
 
 
 @cache

@@ -96,6 +96,7 @@ class Options:
     channel_key: str | None = None
     allow_http_content: bool = False
     ios_query_limit: int = selection.IOS_QUERY_DEFAULT_LIMIT
+    activity: str = ".MainActivity"
     platforms: tuple[str, ...] = render.PLATFORMS
     langs: tuple[str, ...] = render.LANGS
     framework: str = "native"
@@ -158,6 +159,12 @@ def validate(registry: Registry, options: Options) -> schemes.AppScheme:
             "--pay-method",
             options.pay_method,
             f"one of {', '.join(PAY_METHODS)}",
+        ),
+        (
+            schemes.is_java_package_name(options.activity.removeprefix(".")),
+            "--activity",
+            options.activity,
+            "an activity class name such as .PaymentActivity or com.shop.PaymentActivity",
         ),
         (options.web_sdk in WEB_SDKS, "--web-sdk", options.web_sdk, " or ".join(WEB_SDKS)),
         (
@@ -258,6 +265,7 @@ def build_view(
         ios_web_schemes=render.IOS_WEB_SCHEMES,
         allow_http_content=options.allow_http_content,
         ios_query_limit=options.ios_query_limit,
+        activity=options.activity,
     )
     return view, budget
 

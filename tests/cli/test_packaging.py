@@ -37,7 +37,7 @@ def smoke(python: Path, workdir: Path) -> None:
         python, "-m", "schemegen", "generate", "--app-scheme", "myshop", "--out", "out", cwd=workdir
     )
     assert (workdir / "out" / "ios" / "swift" / "PaymentWebViewHandler.swift").is_file()
-    assert (workdir / "out" / "android" / "PaymentWebViewClient.kt").is_file()
+    assert (workdir / "out" / "android" / "kotlin" / "PaymentWebViewClient.kt").is_file()
     listing = run(python, "-m", "schemegen", "list", "--format", "json", cwd=workdir)
     assert '"isp_paybooc"' in listing
 

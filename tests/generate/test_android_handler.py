@@ -1,60 +1,24 @@
-"""The Android WebView handler: golden files, escaping, and the Java and Kotlin run on a JVM."""
+"""The Android handler sources: golden files, escaping and what the code must not do."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
-import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
 
 import pytest
-from conftest import require_tool, sample_view, skip_or_fail
+from conftest import sample_view
 
 from schemegen.generate import escape
 from schemegen.generate.render import TARGETS, View, render_body, target_path, with_header
-from schemegen.generate.views import Options, build_view
-from schemegen.registry import model as registry
-from schemegen.registry.selection import Criteria
 
 TESTS = Path(__file__).resolve().parent
-STUBS = TESTS / "android_stubs"
 GOLDEN = TESTS / "golden" / "android"
 TARGET = {target.key: target for target in TARGETS}
-LANGS = ("java", "kotlin")
-SAMPLE_CLASS = "com.example.shop.payment.PaymentWebViewClient"
-
-ISP = "intent://TID=123#Intent;scheme=ispmobile;package=kvp.jjy.MispAndroid320;end"
-KB = "intent://pay?srCode=1&kb-acp://#Intent;scheme=kb-acp;package=com.kbcard.cxh.appcard;end"
-HYUNDAI = (
-    "intent:hdcardappcardansimclick://appcard?acctid=1#Intent;package=com.hyundaicard.appcard;end;"
-)
-FALLBACK = "https://example.com/fallback"
-WITH_FALLBACK = (
-    "intent://pay#Intent;scheme=samplepay;package=com.example.samplepay;"
-    "S.browser_fallback_url=https%3A%2F%2Fexample.com%2Ffallback;end"
-)
-BARE_WITH_FALLBACK = (
-    "intent://pay#Intent;scheme=ispmobile;"
-    "S.browser_fallback_url=https%3A%2F%2Fexample.com%2Ffallback;end"
-)
+KEYS = ("java", "java-launcher", "kotlin", "kotlin-launcher")
+LAUNCHERS = ("java-launcher", "kotlin-launcher")
 ISP_PACKAGE = "kvp.jjy.MispAndroid320"
-
-
-Command = tuple[str | None, ...]
-Results = dict[Command, Any]
-OVERLOADS = ("request", "string")  # shouldOverrideUrlLoading(WebResourceRequest) and (String)
-
-
-def market(package: str) -> str:
-    return f"market://details?id={package}"
-
-
-def play(package: str) -> str:
-    return f"https://play.google.com/store/apps/details?id={package}"
 
 
 # Hostile values: upstream validation refuses them; the templates must still escape them.
@@ -66,28 +30,6 @@ HOSTILE_SCHEME = (
 HOSTILE_PACKAGE = 'pwned.pkg" + evil() + "*/\n${x}$x\\"\\\\\u0085'
 HOSTILE_APP_SCHEME = 'pwned"; System.exit(1); //\n*/ ${x} $x \\u0022\\'
 HOSTILE_VALUES = (HOSTILE_SCHEME, HOSTILE_PACKAGE, HOSTILE_APP_SCHEME)
-HOSTILE_CLASS = "com.example.hostile.ShopPaymentWebViewClient"
-
-
-REAL_CLASS = "com.example.real.RealPaymentWebViewClient"
-
-
-def real_view() -> View:
-    """What `schemegen generate` builds from the shipped registry with default options."""
-    options = Options(app_scheme="myshop", java_package="com.example.real", class_prefix="Real")
-    view, _ = build_view(registry.load(), Criteria(), options)
-    return view
-
-
-# Bare-scheme lookups in the shipped registry's table, as PG pages send them.
-REAL_LOOKUPS = [
-    ("kftc-bankpay", "com.kftc.bankpay.android"),
-    ("ispmobile", "kvp.jjy.MispAndroid320"),
-    ("cloudpay", "com.hanaskcard.paycla"),
-    ("shinhan-sr-ansimclick_samsungpay", "com.shcard.smartpay"),
-    ("nhappcardansimclick", "nh.smart.nhallonepay"),
-    ("nhappvardansimclick", None),
-]
 
 
 def hostile_view() -> View:
@@ -107,10 +49,10 @@ def generated(key: str, view: View) -> str:
 # --- golden files -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("key", LANGS)
+@pytest.mark.parametrize("key", KEYS)
 def test_golden(key: str) -> None:
-    name = Path(target_path(TARGET[key], "")).name
-    path = GOLDEN / name
+    name = target_path(TARGET[key], "")
+    path = GOLDEN.parent / name
     text = generated(key, sample_view())
     if os.environ.get("SCHEMEGEN_UPDATE_GOLDEN") == "1":
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -181,7 +123,7 @@ def kotlin_templates(literal: str) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("key", LANGS)
+@pytest.mark.parametrize("key", KEYS)
 def test_code_makes_no_package_queries_and_keeps_cache_and_user_agent(key: str) -> None:
     code = lex(render_body(TARGET[key], sample_view())).code
     for forbidden in (
@@ -198,416 +140,98 @@ def test_code_makes_no_package_queries_and_keeps_cache_and_user_agent(key: str) 
         assert forbidden not in code
 
 
-@pytest.mark.parametrize("key", LANGS)
+@pytest.mark.parametrize("key", LAUNCHERS)
 def test_hostile_values_stay_inside_escaped_literals(key: str) -> None:
     source = generated(key, hostile_view())
     lexed = lex(source)
     assert "pwned" not in lexed.code
     assert "pwned" not in lexed.comments
-    quote = escape.java_string if key == "java" else escape.kotlin_string
+    quote = escape.java_string if key == "java-launcher" else escape.kotlin_string
     for value in HOSTILE_VALUES:
         assert quote(value) in lexed.literals
     assert not any(ch in source for ch in "\r\0\u2028\u2029\x85")
-    if key == "java":
+    if key == "java-launcher":
         # javac turns these escapes into a line break, quote or backslash before it lexes.
         assert not JAVA_UNSAFE_UNICODE_ESCAPE.search(source)
     else:
         assert [t for literal in lexed.literals for t in kotlin_templates(literal)] == []
 
 
-# --- compiled and run on the JVM ----------------------------------------------------------
+@pytest.mark.parametrize("key", ["java", "kotlin"])
+def test_clients_carry_no_registry_values(key: str) -> None:
+    """The scheme tables live in the launcher only, so the client needs no escaping."""
+    source = generated(key, hostile_view())
+    assert "pwned" not in source
 
 
-def run(command: list[str], stdin: str | None = None) -> str:
-    proc = subprocess.run(
-        command, input=stdin, capture_output=True, text=True, encoding="utf-8", check=False
-    )
-    if proc.returncode != 0:
-        tool = Path(command[0]).name
-        pytest.fail(f"{tool} exited {proc.returncode}:\n{proc.stdout}{proc.stderr}")
-    return proc.stdout
+@pytest.mark.parametrize("key", LAUNCHERS)
+def test_launcher_depends_on_a_context_only(key: str) -> None:
+    imports = re.findall(r"^import ([\w.]+)", render_body(TARGET[key], sample_view()), re.M)
+    assert [name for name in imports if name.startswith("android.")] == [
+        "android.app.Activity",
+        "android.content.Context",
+        "android.content.ContextWrapper",
+        "android.content.Intent",
+        "android.net.Uri",
+    ]
 
 
-# Java 8 and JVM target 1.8: generated code must build in any Android project.
-JAVAC = ("--release", "8", "-encoding", "UTF-8")
-KOTLINC = ("-Werror", "-jvm-target", "1.8")
-
-
-def find_kotlinc() -> Path:
-    configured = os.environ.get("KOTLINC")
-    if configured:
-        if not Path(configured).is_file():
-            pytest.fail(f"KOTLINC={configured} does not exist")
-        return Path(configured)
-    found = shutil.which("kotlinc")
-    if found is None:
-        skip_or_fail(
-            "kotlinc not found: set KOTLINC or put it on PATH "
-            "(npm install --prefix <dir> kotlin-compiler@2.4.20 ships "
-            "<dir>/node_modules/kotlin-compiler/bin/kotlinc)"
-        )
-    return Path(found)
-
-
-def write_source(root: Path, key: str, view: View) -> Path:
-    name = Path(target_path(TARGET[key], view.class_prefix)).name
-    path = root.joinpath(*view.java_package.split("."), name)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(generated(key, view).encode("utf-8"))
-    return path
-
-
-@pytest.fixture(scope="session")
-def android_stubs(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    javac = require_tool("javac")
-    out = tmp_path_factory.mktemp("android-stubs")
-    sources = sorted(str(p) for p in (STUBS / "android").rglob("*.java"))
-    run([javac, *JAVAC, "-nowarn", "-d", str(out), *sources])
-    return out
-
-
-@dataclass(frozen=True)
-class Build:
-    """The generated client (sample and hostile views) and the driver, compiled."""
-
-    classpath: str
-
-    def drive(self, commands: list[Command]) -> list[Any]:
-        stdin = "".join("\t".join(map(encode_field, command)) + "\n" for command in commands)
-        java = require_tool("java")
-        lines = run([java, "-cp", self.classpath, "PaymentDriver"], stdin).splitlines()
-        assert len(lines) == len(commands)
-        return [json.loads(line) for line in lines]
-
-
-def encode_field(value: str | None) -> str:
-    """A driver field: `~` is null; non-printable-ASCII, `\\`, `~` and tab are `\\uXXXX`."""
-    if value is None:
-        return "~"
-    units = value.encode("utf-16-be", "surrogatepass")
-    out = []
-    for i in range(0, len(units), 2):
-        code = int.from_bytes(units[i : i + 2], "big")
-        plain = 0x20 <= code < 0x7F and chr(code) not in "\\~"
-        out.append(chr(code) if plain else f"\\u{code:04x}")
-    return "".join(out)
-
-
-@pytest.fixture(scope="module", params=LANGS)
-def build(
-    request: pytest.FixtureRequest, android_stubs: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Build:
-    lang: str = request.param
-    javac = require_tool("javac")
-    root = tmp_path_factory.mktemp(f"android-{lang}")
-    views = (sample_view(), hostile_view(), real_view())
-    sources = [str(write_source(root / "src", lang, view)) for view in views]
-    classes = root / "classes"
-    stubs = str(android_stubs)
-    classpath = [stubs, str(classes)]
-    if lang == "java":
-        run([javac, *JAVAC, "-Xlint:all", "-Werror", "-cp", stubs, "-d", str(classes), *sources])
-    else:
-        kotlinc = find_kotlinc()
-        stdlib = kotlinc.resolve().parent.parent / "lib" / "kotlin-stdlib.jar"
-        assert stdlib.is_file(), f"no kotlin-stdlib.jar next to {kotlinc}"
-        run([str(kotlinc), *KOTLINC, "-cp", stubs, "-d", str(classes), *sources])
-        classpath.append(str(stdlib))
-    driver = root / "driver"
-    source = str(STUBS / "driver" / "PaymentDriver.java")
-    run([javac, *JAVAC, "-nowarn", "-cp", os.pathsep.join(classpath), "-d", str(driver), source])
-    return Build(os.pathsep.join([*classpath, str(driver)]))
-
-
-ROUTES = [
-    (ISP, "LAUNCH_INTENT"),
-    (KB, "LAUNCH_INTENT"),
-    (HYUNDAI, "LAUNCH_INTENT"),
-    (WITH_FALLBACK, "LAUNCH_INTENT"),
-    ("INTENT://TID=1#Intent;scheme=ispmobile;end", "LAUNCH_INTENT"),
-    ("kftc-bankpay://eftpay?x=1", "LAUNCH_VIEW"),
-    ("ispmobile://x", "LAUNCH_VIEW"),
-    ("myshopx://result", "LAUNCH_VIEW"),
-    (market(ISP_PACKAGE), "LAUNCH_MARKET"),
-    ("https://pay.example.com/checkout", "LOAD_IN_WEBVIEW"),
-    ("HTTP://pay.example.com/", "LOAD_IN_WEBVIEW"),
-    ("about:blank", "LOAD_IN_WEBVIEW"),
-    ("javascript:void(0)", "LOAD_IN_WEBVIEW"),
-    ("data:text/html,<p>ok</p>", "LOAD_IN_WEBVIEW"),
-    ("blob:https://pay.example.com/0b7e", "LOAD_IN_WEBVIEW"),
-    ("file:///sdcard/Download/x.html", "LOAD_IN_WEBVIEW"),
-    ("content://media/external/1", "LOAD_IN_WEBVIEW"),
-    ("no scheme here", "LOAD_IN_WEBVIEW"),
-    ("myshop://result?imp_uid=1", "APP_RETURN"),
-    ("MYSHOP://result?imp_uid=1", "APP_RETURN"),
-]
-
-# (scheme, intent package, S.browser_fallback_url) -> fallback URLs, in order.
-FALLBACKS = [
-    pytest.param(
-        ("kb-acp", "com.other.app", FALLBACK),
-        [
-            market("com.other.app"),
-            FALLBACK,
-            market("com.kbcard.cxh.appcard"),
-            play("com.other.app"),
-        ],
-        id="package-then-page-then-registry-then-web",
-    ),
-    pytest.param(
-        ("ispmobile", ISP_PACKAGE, None),
-        [market(ISP_PACKAGE), play(ISP_PACKAGE)],
-        id="registry-same-as-package",
-    ),
-    pytest.param(
-        ("ispmobile", None, FALLBACK),
-        [FALLBACK, market(ISP_PACKAGE), play(ISP_PACKAGE)],
-        id="no-package",
-    ),
-    pytest.param(
-        ("KFTC-BANKPAY", None, None),
-        [market("com.kftc.bankpay.android"), play("com.kftc.bankpay.android")],
-        id="registry-any-case",
-    ),
-    pytest.param(
-        ("samplepay", "com.example.samplepay", FALLBACK),
-        [market("com.example.samplepay"), FALLBACK, play("com.example.samplepay")],
-        id="not-in-registry",
-    ),
-    pytest.param(("unknown", None, None), [], id="nothing-known"),
-    pytest.param((None, None, None), [], id="all-null"),
-    # Only well-formed packages and http(s) fallbacks leave the page's control.
-    pytest.param(
-        ("ispmobile", "x&referrer=evil", "javascript:alert(1)"),
-        [market(ISP_PACKAGE), play(ISP_PACKAGE)],
-        id="bad-package-and-script-fallback",
-    ),
-    pytest.param(("unknown", "", "intent://x#Intent;scheme=evil;end"), [], id="app-url-fallback"),
-]
-
-
-def start(data: str | None, package: str | None = None, outcome: str = "not found") -> str:
-    return f"start {data}" + (f" package={package}" if package else "") + f": {outcome}"
-
-
-def load(url: str) -> str:
-    return f"load {url}"
-
-
-ALL = "kvp.jjy.MispAndroid320,com.kbcard.cxh.appcard,com.hyundaicard.appcard,kftc-bankpay,market"
-KFTC = "kftc-bankpay://eftpay?x=1"
-VICTIM = "component=com.victim/.Internal"
-
-# A device where `installed` (packages, or schemes for package-less URLs; "market" is the
-# Play Store; "deny:" throws SecurityException) can be started, the URL, and what the client
-# did, in order. Unless WEBVIEW is last, shouldOverrideUrlLoading returned true.
-WEBVIEW = "left to the WebView"
-GLUE = [
-    pytest.param(ALL, ISP, [start("ispmobile://TID=123", ISP_PACKAGE, "ok")], id="isp"),
-    pytest.param(
-        "",
-        ISP,
-        [
-            start("ispmobile://TID=123", ISP_PACKAGE),
-            start(market(ISP_PACKAGE)),
-            load(play(ISP_PACKAGE)),
-        ],
-        id="isp-no-store",
-    ),
-    pytest.param(
-        "market",
-        ISP,
-        [start("ispmobile://TID=123", ISP_PACKAGE), start(market(ISP_PACKAGE), None, "ok")],
-        id="isp-missing",
-    ),
-    pytest.param(
-        "market",
-        KB,
-        [
-            start("kb-acp://pay?srCode=1&kb-acp://", "com.kbcard.cxh.appcard"),
-            start(market("com.kbcard.cxh.appcard"), None, "ok"),
-        ],
-        id="kb-missing",
-    ),
-    pytest.param(
-        ALL,
-        HYUNDAI,
-        [start("hdcardappcardansimclick://appcard?acctid=1", "com.hyundaicard.appcard", "ok")],
-        id="hyundai",
-    ),
-    pytest.param(
-        "market",
-        WITH_FALLBACK,
-        [
-            start("samplepay://pay", "com.example.samplepay"),
-            start(market("com.example.samplepay"), None, "ok"),
-        ],
-        id="fallback-url-store-first",
-    ),
-    pytest.param(
-        "",
-        WITH_FALLBACK,
-        [
-            start("samplepay://pay", "com.example.samplepay"),
-            start(market("com.example.samplepay")),
-            load(FALLBACK),
-        ],
-        id="fallback-url-no-store",
-    ),
-    pytest.param(
-        "market",
-        BARE_WITH_FALLBACK,
-        [start("ispmobile://pay"), load(FALLBACK)],
-        id="fallback-url-before-registry",
-    ),
-    pytest.param(ALL, KFTC, [start(KFTC, None, "ok")], id="bankpay"),
-    pytest.param(
-        "market",
-        KFTC,
-        [start(KFTC), start(market("com.kftc.bankpay.android"), None, "ok")],
-        id="bankpay-missing",
-    ),
-    pytest.param(
-        "",
-        "ispmobile://x",
-        [start("ispmobile://x"), start(market(ISP_PACKAGE)), load(play(ISP_PACKAGE))],
-        id="bare-isp-no-store",
-    ),
-    pytest.param("", "unknownpay://x", [start("unknownpay://x")], id="unknown-app"),
-    pytest.param(
-        "market", market(ISP_PACKAGE), [start(market(ISP_PACKAGE), None, "ok")], id="market"
-    ),
-    pytest.param(
-        "",
-        market(ISP_PACKAGE),
-        [start(market(ISP_PACKAGE)), load(play(ISP_PACKAGE))],
-        id="market-no-store",
-    ),
-    pytest.param(
-        "deny:ispmobile,market",
-        "ispmobile://x",
-        [start("ispmobile://x", None, "denied"), start(market(ISP_PACKAGE), None, "ok")],
-        id="security-exception",
-    ),
-    # The page names a component or a selector: the client launches neither (checked below).
-    pytest.param(
-        "ispmobile",
-        f"intent://x#Intent;scheme=ispmobile;{VICTIM};end",
-        [start("ispmobile://x", None, "ok")],
-        id="component",
-    ),
-    pytest.param("", f"intent:#Intent;SEL;{VICTIM};end", [start(None)], id="selector"),
-    # Unparseable intent URLs are swallowed, never loaded.
-    pytest.param(ALL, f"intent://x#Intent;package={ISP_PACKAGE}", [], id="unterminated"),
-    pytest.param(ALL, "intent://x#Intent;Q.bad=2;end", [], id="bad-extra"),
-    pytest.param(ALL, "https://pay.example.com/checkout", [WEBVIEW], id="https"),
-    pytest.param(ALL, "about:blank", [WEBVIEW], id="about"),
-    pytest.param(ALL, "javascript:void(0)", [WEBVIEW], id="javascript"),
-    pytest.param(
-        ALL,
-        "myshop://result?imp_uid=1",
-        ["return myshop://result?imp_uid=1"],
-        id="app-return",
-    ),
-    pytest.param(
-        ALL,
-        "MYSHOP://result?imp_uid=1",
-        ["return MYSHOP://result?imp_uid=1"],
-        id="app-return-upper-case",
-    ),
-]
-
-HOSTILE_LOOKUPS = [
-    (HOSTILE_SCHEME, HOSTILE_PACKAGE),
-    (HOSTILE_SCHEME.upper(), HOSTILE_PACKAGE),
-    ("pwned-scheme", None),
-    ("ispmobile", ISP_PACKAGE),
-]
-
-
-def driver_commands() -> list[Command]:
-    commands: list[Command] = [("route", url) for url, _ in ROUTES]
-    commands += [("fallbacks", *cast("Command", case.values[0])) for case in FALLBACKS]
-    for overload in OVERLOADS:
-        commands += [("glue", overload, *cast("Command", case.values[:2])) for case in GLUE]
-    commands += [("package", HOSTILE_CLASS, scheme) for scheme, _ in HOSTILE_LOOKUPS]
-    commands += [("package", REAL_CLASS, scheme) for scheme, _ in REAL_LOOKUPS]
-    commands.append(("configure",))
-    return commands
-
-
-@pytest.fixture(scope="module")
-def results(build: Build) -> Results:
-    commands = driver_commands()
-    return dict(zip(commands, build.drive(commands), strict=True))
-
-
-@pytest.mark.slow
-def test_compiles_without_warnings(build: Build) -> None:
-    """The fixture built the sample and hostile views with -Werror; the driver linked to both."""
-    assert "PaymentDriver" in run([require_tool("javap"), "-cp", build.classpath, "PaymentDriver"])
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize(("url", "action"), ROUTES)
-def test_route(results: Results, url: str, action: str) -> None:
-    assert results["route", url] == action
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize(("args", "expected"), FALLBACKS)
-def test_fallbacks(results: Results, args: tuple[str | None, ...], expected: list[str]) -> None:
-    assert results[("fallbacks", *args)] == expected
-
-
-def summarise(event: dict[str, Any]) -> str:
-    if "start" in event:
-        return start(event["start"], event["package"], event["outcome"])
-    ((kind, url),) = event.items()
-    return f"{kind} {url}"
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("overload", OVERLOADS)
-@pytest.mark.parametrize(("installed", "url", "events"), GLUE)
-def test_glue(results: Results, overload: str, installed: str, url: str, events: list[str]) -> None:
-    outcome = results["glue", overload, installed, url]
-    done = [summarise(event) for event in outcome["events"]]
-    assert done + ([] if outcome["handled"] else [WEBVIEW]) == events
-    for event in outcome["events"]:
-        if "start" in event:
-            assert event["action"] == "android.intent.action.VIEW"
-            assert "android.intent.category.BROWSABLE" in event["categories"]
-            assert event["component"] is None
-            assert event["selector"] is None
-
-
-@pytest.mark.slow
-def test_configure(results: Results) -> None:
-    assert results[("configure",)] == {
-        "javaScript": True,
-        "domStorage": True,
-        "mixedContentAlwaysAllow": True,
-        "cacheModeDefault": True,
-        "userAgentUntouched": True,
-        "cookies": True,
-        "thirdPartyCookies": True,
-        "client": SAMPLE_CLASS,
-        "chromeClient": True,
-    }
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize(("scheme", "package"), HOSTILE_LOOKUPS)
-def test_hostile_values_survive_compilation_exactly(
-    results: Results, scheme: str, package: str | None
+@pytest.mark.parametrize("key", ["java", "kotlin"])
+@pytest.mark.parametrize(
+    ("allow", "mode", "other"),
+    [
+        (True, "MIXED_CONTENT_ALWAYS_ALLOW", "MIXED_CONTENT_COMPATIBILITY_MODE"),
+        (False, "MIXED_CONTENT_COMPATIBILITY_MODE", "MIXED_CONTENT_ALWAYS_ALLOW"),
+    ],
+)
+def test_allow_http_content_picks_the_mixed_content_mode(
+    key: str, allow: bool, mode: str, other: str
 ) -> None:
-    assert results["package", HOSTILE_CLASS, scheme] == package
+    code = lex(render_body(TARGET[key], sample_view(allow_http_content=allow))).code
+    assert f"WebSettings.{mode}" in code
+    assert other not in code
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize(("scheme", "package"), REAL_LOOKUPS)
-def test_generated_output_from_the_shipped_registry_compiles_and_looks_up(
-    results: Results, scheme: str, package: str | None
-) -> None:
-    assert results["package", REAL_CLASS, scheme] == package
+@pytest.mark.parametrize("activity", [".MainActivity", ".PaymentActivity", "com.shop.Pay"])
+def test_manifest_return_filter_goes_on_the_named_activity(activity: str) -> None:
+    from lxml import etree
+
+    text = render_body(TARGET["manifest"], sample_view(activity=activity))
+    root = etree.fromstring(text.encode("utf-8"))
+    android = "{http://schemas.android.com/apk/res/android}"
+    (node,) = root.findall("application/activity")
+    assert node.get(f"{android}name") == activity
+    assert node.get(f"{android}launchMode") == "singleTask"
+    assert node.find("intent-filter/data").get(f"{android}scheme") == "myshop"
+
+
+API_21_MEMBERS = ("setMixedContentMode", "mixedContentMode", "setAcceptThirdPartyCookies")
+API_21_GUARD = "if (Build.VERSION.SDK_INT >= Build.VERSION_CODES.LOLLIPOP) {"
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_api_21_members_run_only_on_api_21(key: str) -> None:
+    lines = lex(render_body(TARGET[key], sample_view())).code.splitlines()
+    guarded: set[int] = set()
+    for start, line in enumerate(lines):
+        if line.strip() == API_21_GUARD:
+            indent = line[: len(line) - len(line.lstrip())]
+            end = lines.index(indent + "}", start)
+            guarded.update(range(start, end))
+    uses = [i for i, line in enumerate(lines) if any(m in line for m in API_21_MEMBERS)]
+    assert set(uses) <= guarded
+    assert bool(uses) == (key in ("java", "kotlin"))
+
+
+def test_generate_activity_option(capsys: pytest.CaptureFixture[str]) -> None:
+    from schemegen.cli.main import main
+
+    base = ["generate", "--app-scheme", "myshop", "--stdout", "manifest"]
+    assert main([*base, "--activity", ".PaymentActivity"]) == 0
+    assert 'android:name=".PaymentActivity"' in capsys.readouterr().out
+    assert main(base) == 0
+    assert 'android:name=".MainActivity"' in capsys.readouterr().out
+    assert main([*base, "--activity", "Pay ment"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "--activity `Pay ment` is not valid" in err

@@ -238,14 +238,15 @@ def test_platform_and_lang_filters() -> None:
     files = generate.generate(REG, selection.Criteria(), options).files
     assert sorted(files) == [
         "android/AndroidManifest.fragment.xml",
-        "android/PaymentWebViewClient.kt",
+        "android/kotlin/PaymentUrlLauncher.kt",
+        "android/kotlin/PaymentWebViewClient.kt",
     ]
 
 
 def test_class_prefix_names_files() -> None:
     options = generate.Options(app_scheme="myshop", class_prefix="Shop")
     files = generate.generate(REG, selection.Criteria(), options).files
-    assert "android/ShopPaymentWebViewClient.java" in files
+    assert "android/java/ShopPaymentWebViewClient.java" in files
     assert "ios/swift/ShopPaymentWebViewHandler.swift" in files
 
 

@@ -1,5 +1,0 @@
-package android.content;
-
-public abstract class Context {
-    public abstract void startActivity(Intent intent);
-}

@@ -1,9 +1,0 @@
-package android.webkit;
-
-public class JsPromptResult extends JsResult {
-    JsPromptResult() {
-    }
-
-    public void confirm(String result) {
-    }
-}
