@@ -15,6 +15,17 @@ if TYPE_CHECKING:
     import jinja2
 
 
+FRAMEWORKS = ("native", "flutter", "capacitor")
+NATIVE = frozenset({"native"})
+FLUTTER = frozenset({"flutter"})
+CAPACITOR = frozenset({"capacitor"})
+EVERY_FRAMEWORK = frozenset(FRAMEWORKS)
+# The Android glue a Flutter or Capacitor app compiles next to its own MainActivity.
+FRAMEWORK_GLUE = FLUTTER | CAPACITOR
+FLUTTER_WEBVIEWS = ("webview_flutter", "inappwebview")
+FLUTTER_WEBVIEW_KEYS = {"webview_flutter": "dart-webview", "inappwebview": "dart-inappwebview"}
+
+
 @dataclass(frozen=True)
 class Target:
     """One generated file: where it goes, which template makes it, how it comments."""
@@ -25,6 +36,7 @@ class Target:
     platform: str
     lang: str
     comment: str
+    frameworks: frozenset[str] = NATIVE
 
 
 # `{prefix}` in a path is replaced by --class-prefix.
@@ -36,6 +48,7 @@ TARGETS: tuple[Target, ...] = (
         "android",
         "xml",
         "xml",
+        EVERY_FRAMEWORK,
     ),
     Target(
         "java",
@@ -53,7 +66,15 @@ TARGETS: tuple[Target, ...] = (
         "kotlin",
         "slash",
     ),
-    Target("plist", "ios/Info.plist.fragment.xml", "ios/plist.xml.jinja", "ios", "xml", "xml"),
+    Target(
+        "plist",
+        "ios/Info.plist.fragment.xml",
+        "ios/plist.xml.jinja",
+        "ios",
+        "xml",
+        "xml",
+        EVERY_FRAMEWORK,
+    ),
     Target(
         "swift",
         "ios/{prefix}PaymentWebViewHandler.swift",
@@ -73,7 +94,87 @@ TARGETS: tuple[Target, ...] = (
     Target(
         "objc", "ios/{prefix}PaymentWebViewHandler.m", "ios/handler.m.jinja", "ios", "objc", "slash"
     ),
-    Target("js", "web/request_pay.js", "web/request_pay.js.jinja", "web", "js", "slash"),
+    Target(
+        "js",
+        "web/request_pay.js",
+        "web/request_pay.js.jinja",
+        "web",
+        "js",
+        "slash",
+        EVERY_FRAMEWORK,
+    ),
+    Target(
+        "dart",
+        "flutter/payment_urls.dart",
+        "flutter/payment_urls.dart.jinja",
+        "flutter",
+        "dart",
+        "slash",
+        FLUTTER,
+    ),
+    Target(
+        "dart-webview",
+        "flutter/payment_webview.dart",
+        "flutter/payment_webview.dart.jinja",
+        "flutter",
+        "dart",
+        "slash",
+        FLUTTER,
+    ),
+    Target(
+        "dart-inappwebview",
+        "flutter/payment_inappwebview.dart",
+        "flutter/payment_inappwebview.dart.jinja",
+        "flutter",
+        "dart",
+        "slash",
+        FLUTTER,
+    ),
+    Target(
+        "kotlin-channel",
+        "android/PaymentChannel.kt",
+        "flutter/payment_channel.kt.jinja",
+        "android",
+        "kotlin",
+        "slash",
+        FLUTTER,
+    ),
+    Target(
+        "java-channel",
+        "android/PaymentChannel.java",
+        "flutter/payment_channel.java.jinja",
+        "android",
+        "java",
+        "slash",
+        FLUTTER,
+    ),
+    Target(
+        "capacitor-plugin",
+        "android/PaymentPlugin.java",
+        "capacitor/payment_plugin.java.jinja",
+        "android",
+        "java",
+        "slash",
+        CAPACITOR,
+    ),
+    Target(
+        "capacitor-plugin-kotlin",
+        "android/PaymentPlugin.kt",
+        "capacitor/payment_plugin.kt.jinja",
+        "android",
+        "kotlin",
+        "slash",
+        CAPACITOR,
+    ),
+    Target(
+        "capacitor-config",
+        "capacitor/capacitor.config.fragment.ts",
+        "capacitor/capacitor.config.ts.jinja",
+        "capacitor",
+        "ts",
+        "slash",
+        CAPACITOR,
+    ),
 )
 
 LANGS = ("java", "kotlin", "swift", "objc")
@@ -101,6 +202,10 @@ class View:
     store_id: str
     channel_key: str
     v2_pay_method: str = "CARD"
+    # Capacitor `server.allowNavigation`: (pg code, host pattern, source) and the PGs with none.
+    pg_hosts: tuple[tuple[str, str, str], ...] = ()
+    pgs_without_hosts: tuple[str, ...] = ()
+    redirect_host: str = "shop.example.com"
 
 
 @cache
@@ -121,6 +226,8 @@ def environment() -> jinja2.Environment:
         swift_string=escape.swift_string,
         objc_string=escape.objc_string,
         js_string=escape.js_string,
+        dart_string=escape.dart_string,
+        line_comment=escape.line_comment,
         xml=escape.xml_text,
     )
     return env

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from schemegen.generate import render
 from schemegen.registry import schemes, selection
-from schemegen.registry.model import Category, Registry
+from schemegen.registry.model import Category, Pg, Registry
 
 PAY_METHODS = (
     "card",
@@ -54,6 +55,8 @@ class Options:
     ios_query_limit: int = selection.IOS_QUERY_DEFAULT_LIMIT
     platforms: tuple[str, ...] = render.PLATFORMS
     langs: tuple[str, ...] = render.LANGS
+    framework: str = "native"
+    flutter_webview: str = "webview_flutter"
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,18 @@ def validate(registry: Registry, options: Options) -> schemes.AppScheme:
             ",".join(render.LANGS),
         ),
         (
+            options.framework in render.FRAMEWORKS,
+            "--framework",
+            options.framework,
+            " or ".join(render.FRAMEWORKS),
+        ),
+        (
+            options.flutter_webview in render.FLUTTER_WEBVIEWS,
+            "--flutter-webview",
+            options.flutter_webview,
+            " or ".join(render.FLUTTER_WEBVIEWS),
+        ),
+        (
             1 <= options.ios_query_limit <= selection.IOS_QUERY_HARD_LIMIT,
             "--ios-query-limit",
             str(options.ios_query_limit),
@@ -157,6 +172,7 @@ def build_view(
     # The handlers' fallback tables cover the whole registry: a page may launch any app,
     # selected or not, and its store page is still the best fallback.
     known = [app for app in registry.apps if app.category is not Category.STORE]
+    pgs = pgs_for(registry, options.pg)
     view = render.View(
         registry_version=registry.version,
         app_scheme=app_scheme.scheme,
@@ -175,16 +191,48 @@ def build_view(
         store_id=options.store_id,
         channel_key=options.channel_key,
         v2_pay_method=V2_PAY_METHODS.get(options.pay_method, "EASY_PAY"),
+        pg_hosts=pg_hosts(pgs),
+        pgs_without_hosts=tuple(pg.code for pg in pgs if not pg.hosts),
+        redirect_host=urlsplit(options.redirect_url).hostname or "",
     )
     return view, budget
 
 
+def pgs_for(registry: Registry, code: str | None) -> tuple[Pg, ...]:
+    """The PG chosen with --pg, or every PG of the registry in its order."""
+    if code is None:
+        return tuple(registry.pgs.values())
+    pg = registry.pgs.get(code)
+    return () if pg is None else (pg,)
+
+
+def pg_hosts(pgs: tuple[Pg, ...]) -> tuple[tuple[str, str, str], ...]:
+    """(PG code, host pattern, source) in registry order; a pattern shared by PGs comes once."""
+    seen: set[str] = set()
+    out: list[tuple[str, str, str]] = []
+    for pg in pgs:
+        for host in pg.hosts:
+            if host.pattern not in seen:
+                seen.add(host.pattern)
+                out.append((pg.code, host.pattern, host.source))
+    return tuple(out)
+
+
 def selected_targets(options: Options) -> tuple[render.Target, ...]:
-    """Targets of the chosen platforms; --lang filters code, XML and JS always come along."""
+    """The framework's targets of the chosen platforms.
+
+    --lang filters native code only (XML and JS always come along); a framework's files are
+    its own, with one Flutter WebView file for the chosen plugin.
+    """
+    native = options.framework == "native"
+    webview = render.FLUTTER_WEBVIEW_KEYS[options.flutter_webview]
     return tuple(
         t
         for t in render.TARGETS
-        if t.platform in options.platforms and (t.lang in options.langs or t.lang in ("xml", "js"))
+        if options.framework in t.frameworks
+        and (t.platform in options.platforms or t.platform not in render.PLATFORMS)
+        and (not native or t.lang in options.langs or t.lang in ("xml", "js"))
+        and (t.key not in render.FLUTTER_WEBVIEW_KEYS.values() or t.key == webview)
     )
 
 

@@ -111,10 +111,19 @@ class Source:
 
 
 @dataclass(frozen=True)
+class HostPattern:
+    """A host a PG's payment pages load from: exact, or `*.` plus a host, as Capacitor accepts."""
+
+    pattern: str
+    source: str
+
+
+@dataclass(frozen=True)
 class Pg:
     code: str
     name: str
     include: tuple[str, ...]
+    hosts: tuple[HostPattern, ...] = ()
 
 
 @dataclass(frozen=True)
