@@ -29,12 +29,13 @@ WEBVIEWS = ("dart-webview", "dart-inappwebview")
 SDK_NAMES = frozenset(
     {
         # dart:core
-        "Future", "Map", "Set", "String", "bool", "Uri", "RegExp", "override",
-        "contains", "firstMatch", "group", "parse", "tryParse", "scheme", "toLowerCase",
+        "Future", "Map", "Set", "String", "Object", "bool", "Uri", "RegExp", "override",
+        "contains", "firstMatch", "group", "parse", "tryParse", "scheme", "host", "path",
+        "toLowerCase", "startsWith", "endsWith", "call",
         # dart:async, dart:io
         "unawaited", "Platform", "isAndroid",
         # package:flutter/services.dart
-        "MethodChannel", "invokeMethod", "PlatformException",
+        "MethodChannel", "invokeMapMethod", "PlatformException",
         # package:flutter/widgets.dart
         "BuildContext", "State", "StatefulWidget", "StatelessWidget", "Widget", "widget",
     }
@@ -68,8 +69,8 @@ def body(key: str, view: View) -> str:
 def unknown_names(sources: dict[str, str]) -> dict[str, list[str]]:
     """Per file, the names used that neither the files, the SDK nor an imported package declare.
 
-    Names after a `.` and named-argument labels are checked against the packages' members and
-    the files' own top-level and class-level declarations; local variables do not count there.
+    Names after a `.` are checked against the packages' members and the files' own top-level
+    and class-level declarations: a local variable of the same name does not count there.
     """
     parser = dartnames.parser()
     trees = {name: parser.parse(text.encode("utf-8")) for name, text in sources.items()}
@@ -81,10 +82,9 @@ def unknown_names(sources: dict[str, str]) -> dict[str, list[str]]:
         for package in PACKAGE_IMPORT.findall(sources[name]):
             if package in NAMES:
                 imported |= set(NAMES[package]["names"])
-        members, others = dartnames.used(tree)
-        missing = (members - own_members - SDK_NAMES - imported) | (
-            others - own - SDK_NAMES - imported
-        )
+        members, labels, others = dartnames.used(tree)
+        known = SDK_NAMES | imported
+        missing = (members - own_members - known) | ((labels | others) - own - known)
         if missing:
             out[name] = sorted(missing)
     return out
@@ -232,13 +232,14 @@ def test_app_store_table_is_the_registry_table() -> None:
 def test_android_launches_go_through_the_channel_never_url_launcher(webview: str) -> None:
     sources = flutter_sources(webview, sample_view())
     urls = sources["dart"]
-    android = urls[urls.index("if (Platform.isAndroid)") : urls.index("final Uri? uri")]
-    assert "paymentChannel.invokeMethod<bool>(\n      'openUrl'" in android
+    opener = urls[urls.index("Future<PaymentHandoff> openExternalPaymentUrl") :]
+    android = opener[opener.index("if (Platform.isAndroid)") : opener.index("final Uri? uri")]
+    assert "paymentChannel.invokeMapMethod<String, String>(\n      'openUrl'" in android
     assert "launchUrl" not in android
     assert 'MethodChannel("com.example.shop.payment/payment")' in urls
-    members, others = dartnames.used(dartnames.parser().parse(urls.encode("utf-8")))
-    assert not {"canLaunch", "canLaunchUrl", "canLaunchUrlString"} & (members | others)
-    assert "openExternalPaymentUrl(url)" in sources[webview]
+    names = set().union(*dartnames.used(dartnames.parser().parse(urls.encode("utf-8"))))
+    assert not {"canLaunch", "canLaunchUrl", "canLaunchUrlString"} & names
+    assert "await openExternalPaymentUrl(url, mainFrame: mainFrame)" in sources[webview]
     assert "launchUrl" not in sources[webview]
 
 
@@ -249,7 +250,7 @@ def test_inappwebview_settings() -> None:
         "resourceCustomSchemes: const <String>['intent']",
         "navigationAction.request.url?.rawValue",
         "await controller.stopLoading();",
-        "openExternalPaymentUrl(request.url.rawValue)",
+        "_openExternal(controller, request.url.rawValue, false)",
     ):
         assert expected in source
 

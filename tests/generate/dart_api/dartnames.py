@@ -80,6 +80,9 @@ MEMBER_POSITIONS = frozenset(
 )
 
 
+ARGUMENTS = frozenset({"arguments"})
+
+
 def _names(node: tree_sitter.Node) -> list[str]:
     """The names `node` declares: its first identifier, or `Class.name` for constructors."""
     kinds = ("identifier", "type_identifier") if node.type in TYPE_DECLARING else ("identifier",)
@@ -126,17 +129,19 @@ def declared_members(tree: tree_sitter.Tree) -> set[str]:
     }
 
 
-def used(tree: tree_sitter.Tree) -> tuple[set[str], set[str]]:
-    """(names used as members or named-argument labels, every other name used)."""
+def used(tree: tree_sitter.Tree) -> tuple[set[str], set[str], set[str]]:
+    """(names used as members, named-argument labels, every other name used)."""
     members: set[str] = set()
+    labels: set[str] = set()
     others: set[str] = set()
     for node in walk(tree.root_node):
         if node.type not in ("identifier", "type_identifier") or node.child_count:
             continue
         parent = node.parent
-        is_member = parent is not None and (
-            parent.type in MEMBER_POSITIONS
-            or (parent.type == "label" and _inside(node, frozenset({"arguments"})))
-        )
-        (members if is_member else others).add(text(node))
-    return members, others
+        if parent is not None and parent.type in MEMBER_POSITIONS:
+            members.add(text(node))
+        elif parent is not None and parent.type == "label" and _inside(node, ARGUMENTS):
+            labels.add(text(node))
+        else:
+            others.add(text(node))
+    return members, labels, others
