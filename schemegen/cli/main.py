@@ -152,7 +152,7 @@ def _check_ios_limit(limit: int) -> None:
 
 
 def _add_generate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from schemegen.generate.render import LANGS, PLATFORMS, TARGETS
+    from schemegen.generate.render import FLUTTER_WEBVIEWS, FRAMEWORKS, LANGS, PLATFORMS, TARGETS
     from schemegen.generate.views import PAY_METHODS, WEB_SDKS
 
     p = sub.add_parser("generate", help="write the Android, iOS and web payment glue for an app")
@@ -168,6 +168,17 @@ def _add_generate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         type=_csv,
         default=LANGS,
         help="handler languages: java,kotlin,swift,objc (default all; XML, JS always)",
+    )
+    p.add_argument(
+        "--framework",
+        default="native",
+        choices=FRAMEWORKS,
+        help="native (default) or the framework whose files to add; native files stay as they are",
+    )
+    p.add_argument(
+        "--flutter-webview",
+        choices=FLUTTER_WEBVIEWS,
+        help="Flutter WebView plugin (default: the one in ./pubspec.yaml, else webview_flutter)",
     )
     keys = ", ".join(t.key for t in TARGETS)
     p.add_argument(
@@ -232,6 +243,8 @@ def _generate(args: argparse.Namespace) -> int:
         ios_query_limit=args.ios_query_limit,
         platforms=tuple(args.platform),
         langs=tuple(args.lang),
+        framework=args.framework,
+        flutter_webview=_flutter_webview(args),
     )
     try:
         result = generate.generate(reg, _criteria(args), options)
@@ -262,6 +275,27 @@ def _generate(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot write {out}: {error}") from None
     print(f"schemegen: wrote {len(result.files)} files to {out}", file=sys.stderr)
     return Exit.OK
+
+
+def _flutter_webview(args: argparse.Namespace) -> str:
+    """--flutter-webview, else the plugin ./pubspec.yaml lists (only for --framework flutter)."""
+    from schemegen.apply import placement
+
+    if args.flutter_webview is not None:
+        return str(args.flutter_webview)
+    if args.framework != "flutter":
+        return "webview_flutter"
+    pubspec = Path("pubspec.yaml")
+    try:
+        text = pubspec.read_text(encoding="utf-8") if pubspec.is_file() else None
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"{pubspec}: cannot read: {error}") from None
+    webview, note = placement.flutter_webview(text)
+    if note:
+        print(f"schemegen: notice: {note}", file=sys.stderr)
+    source = "pubspec.yaml" if text is not None else "no pubspec.yaml here"
+    print(f"schemegen: Flutter WebView: {webview} ({source})", file=sys.stderr)
+    return webview
 
 
 def _check_drift(out: Path, files: dict[str, str]) -> int:

@@ -132,7 +132,7 @@ TARGETS: tuple[Target, ...] = (
     ),
     Target(
         "kotlin-channel",
-        "android/PaymentChannel.kt",
+        "android/kotlin/PaymentChannel.kt",
         "flutter/payment_channel.kt.jinja",
         "android",
         "kotlin",
@@ -141,7 +141,7 @@ TARGETS: tuple[Target, ...] = (
     ),
     Target(
         "java-channel",
-        "android/PaymentChannel.java",
+        "android/java/PaymentChannel.java",
         "flutter/payment_channel.java.jinja",
         "android",
         "java",
@@ -150,7 +150,7 @@ TARGETS: tuple[Target, ...] = (
     ),
     Target(
         "capacitor-plugin",
-        "android/PaymentPlugin.java",
+        "android/java/PaymentPlugin.java",
         "capacitor/payment_plugin.java.jinja",
         "android",
         "java",
@@ -159,7 +159,7 @@ TARGETS: tuple[Target, ...] = (
     ),
     Target(
         "capacitor-plugin-kotlin",
-        "android/PaymentPlugin.kt",
+        "android/kotlin/PaymentPlugin.kt",
         "capacitor/payment_plugin.kt.jinja",
         "android",
         "kotlin",
