@@ -13,7 +13,17 @@ from typing import Any
 import pytest
 import yaml
 from conftest import ROOT, require_tool, sample_view
-from test_android_handler import JAVAC, KOTLINC, ROUTES, find_kotlinc, run
+from test_android_handler import (
+    HOSTILE_APP_SCHEME,
+    JAVA_UNSAFE_UNICODE_ESCAPE,
+    JAVAC,
+    KOTLINC,
+    ROUTES,
+    find_kotlinc,
+    kotlin_templates,
+    lex,
+    run,
+)
 
 from schemegen.generate.render import TARGETS, View, render_body, target_path, with_header
 
@@ -141,6 +151,18 @@ def test_glue_calls_the_launcher_and_never_copies_it(key: str) -> None:
     )
     for copied in ("parseUri", "startActivity", "market://", "PackageManager", "resolveActivity"):
         assert copied not in source
+
+
+@pytest.mark.parametrize("key", [key for keys in GLUE.values() for key in keys])
+def test_hostile_app_scheme_stays_inside_an_escaped_literal(key: str) -> None:
+    source = render_body(TARGET[key], sample_view(app_scheme=HOSTILE_APP_SCHEME))
+    lexed = lex(source)
+    assert "pwned" not in lexed.code
+    assert "pwned" not in lexed.comments
+    if TARGET[key].lang == "java":
+        assert not JAVA_UNSAFE_UNICODE_ESCAPE.search(source)
+    else:
+        assert [t for literal in lexed.literals for t in kotlin_templates(literal)] == []
 
 
 # --- the snippets developers paste ---------------------------------------------------------
