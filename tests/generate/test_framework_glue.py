@@ -6,23 +6,20 @@ import html
 import json
 import os
 import re
+import shutil
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from conftest import ROOT, require_tool, sample_view
+from conftest import ROOT, require_tool, sample_view, skip_or_fail
 from test_android_handler import (
     HOSTILE_APP_SCHEME,
     JAVA_UNSAFE_UNICODE_ESCAPE,
-    JAVAC,
-    KOTLINC,
-    ROUTES,
-    find_kotlinc,
     kotlin_templates,
     lex,
-    run,
 )
 
 from schemegen.generate.render import TARGETS, View, render_body, target_path, with_header
@@ -35,17 +32,15 @@ GLUE = {
     "java": ("java-channel", "capacitor-plugin"),
     "kotlin": ("kotlin-channel", "capacitor-plugin-kotlin"),
 }
-# The launcher target of each language, once the native launcher is generated.
-LAUNCHER = {"java": "java-launcher", "kotlin": "kotlin-launcher"}
 PACKAGE = "com.example.shop.payment"
 URL_CASES = ROOT / "tests" / "url_cases.yaml"
 
 FALLBACK = "https://example.com/fallback"
 SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
-# Stands in for PaymentUrlLauncher while the native launcher is not generated here: the same
-# API (a Context and a Listener in, a Decision out), with scripted answers so that every
-# branch of the glue runs. It records each call as "URL mainFrame=BOOL".
+# Stands in for PaymentUrlLauncher on the plain JVM: the native launcher's API (a Context and a
+# Listener in, a Decision out) with scripted answers, so that every branch of the glue runs.
+# It records each call as "URL mainFrame=BOOL".
 RECORDING_LAUNCHER = f"""package {PACKAGE};
 
 import android.content.Context;
@@ -106,10 +101,49 @@ public class PaymentUrlLauncher {{
     }}
 }}
 """
-EXTRA_CASES = [
-    ("unknown-app", "unknownpay://x"),
+# Java 8 and JVM target 1.8: generated code must build in any Android project.
+JAVAC = ("--release", "8", "-encoding", "UTF-8")
+KOTLINC = ("-Werror", "-jvm-target", "1.8")
+# Without the shared table (tests/url_cases.yaml), the URL shapes PG pages send.
+BUILT_IN_CASES = [
+    ("isp", "intent://TID=123#Intent;scheme=ispmobile;package=kvp.jjy.MispAndroid320;end"),
+    ("hyundai", "intent:hdcardappcardansimclick://appcard?acctid=1#Intent;end;"),
+    (
+        "fallback",
+        "intent://pay#Intent;scheme=samplepay;package=com.example.samplepay;"
+        "S.browser_fallback_url=https%3A%2F%2Fexample.com%2Ffallback;end",
+    ),
+    ("bankpay", "kftc-bankpay://eftpay?x=1"),
+    ("market", "market://details?id=kvp.jjy.MispAndroid320"),
     ("play-store-link", "https://play.google.com/store/apps/details?id=kvp.jjy.MispAndroid320"),
+    ("unknown-app", "unknownpay://x"),
+    ("https", "https://pay.example.com/checkout"),
+    ("about", "about:blank"),
+    ("javascript", "javascript:void(0)"),
+    ("no-scheme", "no scheme here"),
+    ("app-return", "myshop://result?imp_uid=1"),
+    ("app-return-upper-case", "MYSHOP://result?imp_uid=1"),
 ]
+
+
+def run(command: list[str], stdin: str | None = None) -> str:
+    proc = subprocess.run(
+        command, input=stdin, capture_output=True, text=True, encoding="utf-8", check=False
+    )
+    if proc.returncode != 0:
+        tool = Path(command[0]).name
+        pytest.fail(f"{tool} exited {proc.returncode}:\n{proc.stdout}{proc.stderr}")
+    return proc.stdout
+
+
+def find_kotlinc() -> Path:
+    configured = os.environ.get("KOTLINC")
+    if configured:
+        return Path(configured)
+    found = shutil.which("kotlinc")
+    if found is None:
+        skip_or_fail("kotlinc not found: set KOTLINC or put it on PATH (.ci/run installs it)")
+    return Path(found)
 
 
 def scripted(url: str, main_frame: bool) -> dict[str, str]:
@@ -192,13 +226,12 @@ def main_activity(key: str, lang: str, view: View) -> str:
     return f"package com.example.shop\n\nclass MainActivity : {base}() {{\n{code}}}\n"
 
 
-# --- compiled and run on the JVM ----------------------------------------------------------
+# --- compiled and run on a plain JVM, with the recording launcher ---------------------------
 
 
 @dataclass(frozen=True)
 class Build:
     classpath: str
-    recording: bool
 
     def drive(self, cases: list[dict[str, str]]) -> list[Any]:
         java = require_tool("java")
@@ -210,10 +243,8 @@ class Build:
 def stub_classes(tmp_path_factory: pytest.TempPathFactory) -> Path:
     javac = require_tool("javac")
     out = tmp_path_factory.mktemp("framework-stubs")
-    folders = (TESTS / "android_stubs" / "android", STUBS / "android", STUBS / "flutter")
-    sources = sorted(
-        str(p) for folder in (*folders, STUBS / "capacitor") for p in folder.rglob("*.java")
-    )
+    folders = (STUBS / "android", STUBS / "flutter", STUBS / "capacitor")
+    sources = sorted(str(p) for folder in folders for p in folder.rglob("*.java"))
     run([javac, *JAVAC, "-nowarn", "-d", str(out), *sources])
     return out
 
@@ -225,154 +256,100 @@ def write(root: Path, package: str, name: str, text: str) -> str:
     return str(path)
 
 
+def glue_sources(root: Path, lang: str, view: View) -> list[str]:
+    """The channel, the plugin and a MainActivity with each snippet pasted, under `root`."""
+    sources = []
+    ext = "java" if lang == "java" else "kt"
+    for key in GLUE[lang]:
+        name = Path(target_path(TARGET[key], "")).name
+        sources.append(write(root, PACKAGE, name, generated(key, view)))
+        # One MainActivity per framework, so both compile in one package.
+        activity = "MainActivityFlutter" if "channel" in key else "MainActivityCapacitor"
+        text = main_activity(key, lang, view).replace("class MainActivity ", f"class {activity} ")
+        sources.append(write(root, "com.example.shop", f"{activity}.{ext}", text))
+    return sources
+
+
+def compile_sources(lang: str, classpath: list[str], sources: list[str], out: Path) -> list[str]:
+    """Compiles with javac or kotlinc (-Werror); returns the run-time class path additions."""
+    if lang == "java":
+        javac = require_tool("javac")
+        flags = [*JAVAC, "-Xlint:all", "-Werror"]
+        run([javac, *flags, "-cp", os.pathsep.join(classpath), "-d", str(out), *sources])
+        return []
+    kotlinc = find_kotlinc()
+    stdlib = kotlinc.resolve().parent.parent / "lib" / "kotlin-stdlib.jar"
+    run([str(kotlinc), *KOTLINC, "-cp", os.pathsep.join(classpath), "-d", str(out), *sources])
+    return [str(stdlib)]
+
+
 @pytest.fixture(scope="module", params=tuple(GLUE))
 def build(
     request: pytest.FixtureRequest, stub_classes: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Build:
     lang: str = request.param
     javac = require_tool("javac")
-    view = sample_view()
     root = tmp_path_factory.mktemp(f"glue-{lang}")
-    src, classes = root / "src", root / "classes"
+    classes = root / "classes"
     classpath = [str(stub_classes), str(classes)]
-    sources = []
-    for key in GLUE[lang]:
-        sources.append(
-            write(src, PACKAGE, Path(target_path(TARGET[key], "")).name, generated(key, view))
-        )
-        suffix = "Flutter" if "channel" in key else "Capacitor"
-        name = f"MainActivity{suffix}.{'java' if lang == 'java' else 'kt'}"
-        sources.append(write(src, "com.example.shop", name, main_activity(key, lang, view)))
-    recording = LAUNCHER[lang] not in TARGET
-    launcher = src / "launcher"
-    if recording:
-        launcher_source = write(launcher, PACKAGE, "PaymentUrlLauncher.java", RECORDING_LAUNCHER)
-        run([javac, *JAVAC, "-cp", str(stub_classes), "-d", str(classes), launcher_source])
-    else:
-        target = TARGET[LAUNCHER[lang]]
-        name = Path(target_path(target, "")).name
-        sources.append(write(src, PACKAGE, name, generated(target.key, view)))
-    # Two MainActivity classes would clash in one package: each goes to its own file and class.
-    sources = [rename_activity(path) for path in sources]
-    if lang == "java":
-        run(
-            [
-                javac,
-                *JAVAC,
-                "-Xlint:all",
-                "-Werror",
-                "-cp",
-                os.pathsep.join(classpath),
-                "-d",
-                str(classes),
-                *sources,
-            ]
-        )
-    else:
-        kotlinc = find_kotlinc()
-        stdlib = kotlinc.resolve().parent.parent / "lib" / "kotlin-stdlib.jar"
-        run(
-            [
-                str(kotlinc),
-                *KOTLINC,
-                "-cp",
-                os.pathsep.join(classpath),
-                "-d",
-                str(classes),
-                *sources,
-            ]
-        )
-        classpath.append(str(stdlib))
+    launcher = write(root / "launcher", PACKAGE, "PaymentUrlLauncher.java", RECORDING_LAUNCHER)
+    run([javac, *JAVAC, "-cp", str(stub_classes), "-d", str(classes), launcher])
+    sources = glue_sources(root / "src", lang, sample_view())
+    classpath += compile_sources(lang, classpath, sources, classes)
     driver = root / "driver"
     source = str(STUBS / "driver" / "FrameworkDriver.java")
     run([javac, *JAVAC, "-nowarn", "-cp", os.pathsep.join(classpath), "-d", str(driver), source])
-    return Build(os.pathsep.join([*classpath, str(driver)]), recording)
-
-
-def rename_activity(path: str) -> str:
-    name = Path(path).stem
-    if name.startswith("MainActivity"):
-        text = (
-            Path(path).read_text(encoding="utf-8").replace("class MainActivity ", f"class {name} ")
-        )
-        Path(path).write_text(text, encoding="utf-8")
-    return path
+    return Build(os.pathsep.join([*classpath, str(driver)]))
 
 
 def url_table() -> list[dict[str, Any]]:
-    """The shared URL-case table when present, else the native handler's routes and a few more.
-
-    Each case: id, url, and, from the shared table, the outcome on a device with every app.
-    """
+    """The Android cases of the shared URL-case table when present, else the built-in ones."""
     if URL_CASES.is_file():
         table = yaml.safe_load(URL_CASES.read_text(encoding="utf-8"))
         return [
-            {"id": case["id"], "url": case["url"], "expect": case["expect"]["installed"]}
+            {"id": case["id"], "url": case["url"], "expect": case["expect"]}
             for case in table["cases"]
             if "android" in case.get("platforms", ["android"])
         ]
-    routes = [(f"route-{i}", url) for i, (url, _) in enumerate(ROUTES)]
-    return [{"id": id_, "url": url} for id_, url in [*routes, *EXTRA_CASES]]
+    return [{"id": id_, "url": url} for id_, url in BUILT_IN_CASES]
+
+
+Outcomes = tuple[list[dict[str, Any]], list[Any]]
 
 
 @pytest.fixture(scope="module")
-def outcomes(build: Build) -> tuple[Build, list[dict[str, Any]], list[Any]]:
+def outcomes(build: Build) -> Outcomes:
     cases = url_table()
     results = build.drive([{"id": c["id"], "url": c["url"]} for c in cases])
     assert len(results) == len(cases) + 1
     assert [r["id"] for r in results[:-1]] == [c["id"] for c in cases]
-    return build, cases, results
-
-
-Outcomes = tuple[Build, list[dict[str, Any]], list[Any]]
-
-
-def expected_answer(expect: dict[str, Any], url: str) -> dict[str, str]:
-    """The channel's answer for an outcome of the shared table (device with every app)."""
-    action = expect["action"]
-    if action == "web":
-        return {"action": "load", "url": url}
-    if action == "fallback_web":
-        return {"action": "load", "url": expect["url"]}
-    if action == "return":
-        return {"action": "return", "url": expect["url"]}
-    return {"action": "handled", "url": url}
+    return cases, results
 
 
 @pytest.mark.slow
 def test_channel_hands_every_url_to_the_launcher(outcomes: Outcomes) -> None:
-    build, cases, results = outcomes
+    cases, results = outcomes
     for case, result in zip(cases, results, strict=False):
         url = case["url"]
         main, sub = result["channel"], result["subframe"]
-        if build.recording:
-            assert main["launcher"] == [f"{url} mainFrame=true"], case["id"]
-            assert sub["launcher"] == [f"{url} mainFrame=false"], case["id"]
-            assert main["result"] == {"success": scripted(url, main_frame=True)}, case["id"]
-            assert sub["result"] == {"success": scripted(url, main_frame=False)}, case["id"]
-        else:
-            expect = case["expect"]
-            assert main["result"] == {"success": expected_answer(expect, url)}, case["id"]
-            if expect["action"] in ("launch", "store", "external"):
-                start = {"start": expect["url"], "package": expect.get("package")}
-                assert main["events"][:1] == [start], case["id"]
+        assert main["launcher"] == [f"{url} mainFrame=true"], case["id"]
+        assert sub["launcher"] == [f"{url} mainFrame=false"], case["id"]
+        assert main["result"] == {"success": scripted(url, main_frame=True)}, case["id"]
+        assert sub["result"] == {"success": scripted(url, main_frame=False)}, case["id"]
 
 
 @pytest.mark.slow
 def test_plugin_overrides_only_urls_that_leave_the_webview(outcomes: Outcomes) -> None:
-    build, cases, results = outcomes
+    cases, results = outcomes
     for case, result in zip(cases, results, strict=False):
         url, plugin = case["url"], result["plugin"]
-        if build.recording:
-            answer = scripted(url, main_frame=True)
-            if answer["action"] == "return" or not SCHEME.match(url):
-                # Capacitor's own handling: the return reaches the app as appUrlOpen.
-                assert plugin == {"override": None, "events": [], "launcher": []}, case["id"]
-                continue
-            assert plugin["launcher"] == [f"{url} mainFrame=true"], case["id"]
-        else:
-            answer = expected_answer(case["expect"], url)
-        if answer["action"] == "return" or answer == {"action": "load", "url": url}:
+        answer = scripted(url, main_frame=True)
+        if answer["action"] == "return" or not SCHEME.match(url):
+            # Capacitor's own handling: the return reaches the app as appUrlOpen.
+            assert plugin == {"override": None, "events": [], "launcher": []}, case["id"]
+            continue
+        assert plugin["launcher"] == [f"{url} mainFrame=true"], case["id"]
+        if answer == {"action": "load", "url": url}:
             assert plugin["override"] is None, case["id"]
             assert plugin["events"] == [], case["id"]
         elif answer["action"] == "load":
@@ -380,6 +357,7 @@ def test_plugin_overrides_only_urls_that_leave_the_webview(outcomes: Outcomes) -
             assert plugin["events"] == [{"load": answer["url"]}], case["id"]
         else:
             assert plugin["override"] is True, case["id"]
+            assert plugin["events"] == [], case["id"]
 
 
 def test_scripted_launcher_covers_every_answer() -> None:
@@ -387,13 +365,12 @@ def test_scripted_launcher_covers_every_answer() -> None:
     answers = {
         scripted(c["url"], main_frame=main)["action"] for c in url_table() for main in (True, False)
     }
-    if not URL_CASES.is_file():
-        assert answers == {"load", "return", "notInstalled", "handled"}
+    assert answers == {"load", "return", "notInstalled", "handled"}
 
 
 @pytest.mark.slow
 def test_other_channel_methods_are_not_implemented(outcomes: Outcomes) -> None:
-    _, _, results = outcomes
+    _, results = outcomes
     assert results[-1] == {
         "channelName": "com.example.shop.payment/payment",
         "noArguments": {"error": "bad-arguments"},

@@ -1,5 +1,4 @@
 import android.content.Context;
-import android.content.Intent;
 import android.net.Uri;
 
 import com.example.shop.payment.PaymentChannel;
@@ -19,7 +18,6 @@ import java.io.PrintStream;
 import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,9 +28,9 @@ import java.util.Map;
  * <p>Reads a JSON array of cases ({@code {"id": ..., "url": ...}}, other keys ignored) on stdin
  * and writes one JSON object per case: what {@code openUrl} on the channel registered by
  * {@code PaymentChannel.register} answered for the main frame and for a sub-frame, what
- * {@code PaymentPlugin.shouldOverrideLoad} returned, and the activities each started, the URLs
- * it loaded and the launcher calls it made. A last line
- * reports the channel name and the answer to a method other than {@code openUrl}.
+ * {@code PaymentPlugin.shouldOverrideLoad} returned, the URLs the plugin loaded and the calls
+ * the recording launcher got. A last line reports the channel name and the answers to
+ * {@code openUrl} without arguments and to another method.
  */
 public final class FrameworkDriver {
     private FrameworkDriver() {
@@ -50,17 +48,6 @@ public final class FrameworkDriver {
         out.println(other());
     }
 
-    /** A Context on which every activity starts; the starts are recorded. */
-    private static Context recording(final List<String> events) {
-        return new Context() {
-            @Override
-            public void startActivity(Intent intent) {
-                events.add("{\"start\": " + json(intent.getDataString()) + ", \"package\": "
-                        + json(intent.getPackage()) + "}");
-            }
-        };
-    }
-
     private static MethodChannel.MethodCallHandler registered(Context context) {
         FlutterEngine engine = new FlutterEngine(context);
         PaymentChannel.register(engine, context);
@@ -70,20 +57,18 @@ public final class FrameworkDriver {
     }
 
     private static String channel(String url, boolean mainFrame) throws Exception {
-        List<String> events = new ArrayList<>();
         Map<String, Object> arguments = new LinkedHashMap<>();
         arguments.put("url", url);
         arguments.put("mainFrame", Boolean.valueOf(mainFrame));
         RecordingResult result = new RecordingResult();
         int before = launcherCalls().size();
-        registered(recording(events)).onMethodCall(new MethodCall("openUrl", arguments), result);
-        return "{\"result\": " + result.answer + ", \"events\": " + list(events)
-                + ", \"launcher\": " + list(launcherCalls().subList(before, launcherCalls().size())) + "}";
+        registered(new Context() { }).onMethodCall(new MethodCall("openUrl", arguments), result);
+        return "{\"result\": " + result.answer + ", \"launcher\": " + list(launcherCalls().subList(before, launcherCalls().size())) + "}";
     }
 
     private static String plugin(String url) throws Exception {
         final List<String> events = new ArrayList<>();
-        Context context = recording(events);
+        Context context = new Context() { };
         WebView webView = new WebView(context) {
             @Override
             public void loadUrl(String loaded) {
@@ -99,7 +84,7 @@ public final class FrameworkDriver {
     }
 
     private static String other() {
-        MethodChannel.MethodCallHandler handler = registered(recording(new ArrayList<String>()));
+        MethodChannel.MethodCallHandler handler = registered(new Context() { });
         RecordingResult noArgs = new RecordingResult();
         handler.onMethodCall(new MethodCall("openUrl", null), noArgs);
         RecordingResult unknown = new RecordingResult();
@@ -108,20 +93,16 @@ public final class FrameworkDriver {
                 + ", \"unknownMethod\": " + unknown.answer + "}";
     }
 
-    /** The calls a recording launcher made (its STUB_CALLS field), or none for a real one. */
+    /** The calls the recording launcher made (its STUB_CALLS field). */
     @SuppressWarnings("unchecked")
     private static List<String> launcherCalls() throws Exception {
         Class<?> launcher = Class.forName("com.example.shop.payment.PaymentUrlLauncher");
-        try {
-            Field calls = launcher.getField("STUB_CALLS");
-            List<String> urls = new ArrayList<>();
-            for (String url : (List<String>) calls.get(null)) {
-                urls.add(json(url));
-            }
-            return urls;
-        } catch (NoSuchFieldException e) {
-            return Collections.emptyList();
+        Field calls = launcher.getField("STUB_CALLS");
+        List<String> urls = new ArrayList<>();
+        for (String url : (List<String>) calls.get(null)) {
+            urls.add(json(url));
         }
+        return urls;
     }
 
     private static final class RecordingResult implements MethodChannel.Result {
