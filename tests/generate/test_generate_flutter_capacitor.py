@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from schemegen.cli.main import main
-from schemegen.generate import views
+from schemegen.generate import render, views
 from schemegen.registry import model as registry
 from schemegen.registry.selection import Criteria
 
@@ -30,6 +30,15 @@ CAPACITOR = [
 
 def files(out: Path) -> list[str]:
     return sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+
+
+def launchers(framework: str) -> list[str]:
+    """The native PaymentUrlLauncher files the framework's glue calls, where generated."""
+    return [
+        render.target_path(t, "")
+        for t in render.TARGETS
+        if t.key in ("java-launcher", "kotlin-launcher") and framework in t.frameworks
+    ]
 
 
 @pytest.mark.parametrize(
@@ -55,7 +64,7 @@ def test_writes_the_framework_files_then_check_is_clean(
     out = tmp_path / "out"
     base = ["generate", "--app-scheme", "myshop", "--out", str(out), *args]
     assert main(base) == 0
-    assert files(out) == sorted([*COMMON, *expected])
+    assert files(out) == sorted([*COMMON, *launchers(args[1]), *expected])
     assert main([*base, "--check"]) == 0
     (out / expected[-1]).write_text("edited\n", encoding="utf-8")
     assert main([*base, "--check"]) == 1
