@@ -204,18 +204,33 @@ def test_name_check_catches_a_misspelt_member(key: str, old: str, new: str) -> N
 # --- same rules as the native router -------------------------------------------------------
 
 
-def string_set(source: str, start: str) -> set[str]:
-    """The quoted strings of the first collection literal after `start`."""
+def string_set(source: str, start: str, end: str) -> set[str]:
+    """The quoted lower-case words between `start` and the next `end`."""
     tail = source[source.index(start) :]
-    block = tail[: tail.index(")" if "setOf(" in start else "};")]
-    return set(re.findall(r"[\"']([a-z]+)[\"']", block))
+    return set(re.findall(r"[\"']([a-z]+)[\"']", tail[: tail.index(end)]))
 
 
-def test_web_schemes_match_the_kotlin_router() -> None:
-    dart = string_set(body("dart", sample_view()), "_webViewSchemes = ")
-    kotlin = string_set(body("kotlin", sample_view()), "WEBVIEW_SCHEMES =\n            setOf(")
+def test_web_schemes_match_the_native_router() -> None:
+    """The Dart set is the Kotlin router's: the launcher's where generated, else the client's."""
+    dart = string_set(body("dart", sample_view()), "_webViewSchemes = ", "};")
+    native = TARGET.get("kotlin-launcher", TARGET["kotlin"])
+    kotlin = string_set(render_body(native, sample_view()), "WEBVIEW_SCHEMES =", ")")
     assert dart == kotlin
-    assert {"http", "https", "about"} <= dart
+    assert {"http", "https", "about", "javascript", "data", "blob", "file", "content"} == dart
+
+
+def hosts(source: str, start: str, end: str) -> set[str]:
+    """The quoted host names between `start` and the next `end`."""
+    tail = source[source.index(start) :]
+    return set(re.findall(r"[\"']((?:[a-z0-9-]+\.)+[a-z]+)[\"']", tail[: tail.index(end)]))
+
+
+def test_store_web_hosts_match_the_native_launcher() -> None:
+    dart = hosts(body("dart", sample_view()), "bool _isStoreWebUrl(", "\n}\n")
+    assert dart == {"play.google.com", "onesto.re", "onestore.co.kr"}
+    if "kotlin-launcher" in TARGET:
+        kotlin = render_body(TARGET["kotlin-launcher"], sample_view())
+        assert hosts(kotlin, "fun isStoreWebUrl(", "\n        }") == dart
 
 
 def test_app_store_table_is_the_registry_table() -> None:
