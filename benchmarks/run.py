@@ -6,11 +6,15 @@ Every number is a ratio against a baseline measured in the same run on the same 
     python benchmarks/run.py --section startup    # one section
     python benchmarks/run.py --files 2000 --no-write
 
-Each command runs in a child process; wall time is the median over `--repeat` runs, peak
-memory is the child's maximum resident set size from `os.wait4`. The children see the
-environment without PYTHONDONTWRITEBYTECODE (an installed wheel has its bytecode compiled;
-benchmarking the compiler would measure the wrong thing) and with a private registry cache
-that one warm-up run fills.
+schemegen runs as a user runs it: the script builds a wheel from this checkout, installs it
+into a fresh virtual environment in a temporary folder and times that environment's console
+script (`--installed PATH` reuses a virtual environment instead). The baselines use the same
+environment's interpreter. Each command runs in a child process; wall time is the median over
+`--repeat` runs, interleaved across the commands of a table so that a change in machine load
+hits all of them alike; peak memory is the child's maximum resident set size from `os.wait4`.
+The children see the environment without PYTHONDONTWRITEBYTECODE (an installed wheel has its
+bytecode compiled; benchmarking the compiler would measure the wrong thing) and with a private
+registry cache that one warm-up run fills.
 """
 
 from __future__ import annotations
@@ -31,9 +35,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
-FALLBACK_CORPUS = ROOT / "tests" / "fixtures"
+FALLBACK_CORPUS = ROOT / "tests" / "lint" / "fixtures"
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
-PYTHON = sys.executable
 
 # The throughput baseline: one process that only reads and parses the files.
 PARSE_ONLY = """
@@ -62,9 +65,21 @@ class Run:
     rss_mb: float  # peak resident set size of the child, largest over the runs
 
 
-def schemegen_command() -> list[str]:
-    script = Path(PYTHON).with_name("schemegen")
-    return [str(script)] if script.is_file() else [PYTHON, "-m", "schemegen"]
+def install(work: Path) -> Path:
+    """Build a wheel of this checkout and install it into a new virtual environment."""
+    dist, env_dir = work / "dist", work / "venv"
+    build = [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist)]
+    subprocess.run([*build, str(ROOT)], stdout=subprocess.DEVNULL, check=True)
+    subprocess.run([sys.executable, "-m", "venv", str(env_dir)], check=True)
+    wheel = next(dist.glob("schemegen-*.whl"))
+    pip = [str(env_dir / "bin" / "python"), "-m", "pip", "install", "-q", str(wheel)]
+    subprocess.run(pip, check=True)
+    return env_dir / "bin"
+
+
+def schemegen_command(python: str) -> list[str]:
+    script = Path(python).with_name("schemegen")
+    return [str(script)] if script.is_file() else [python, "-m", "schemegen"]
 
 
 def child_env(cache: Path) -> dict[str, str]:
@@ -75,23 +90,40 @@ def child_env(cache: Path) -> dict[str, str]:
     return env
 
 
+def run_once(argv: Sequence[str], env: dict[str, str], cwd: Path | None = None) -> Run:
+    """Wall time and peak RSS of one run of `argv`."""
+    start = time.perf_counter()
+    with Path(os.devnull).open("wb") as null:
+        child = subprocess.Popen(argv, stdout=null, stderr=null, env=env, cwd=cwd)
+        _, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        raise SystemExit(f"benchmark command failed ({status}): {shlex.join(argv)}")
+    return Run(elapsed, usage.ru_maxrss / 1024)
+
+
 def measure(argv: Sequence[str], env: dict[str, str], repeat: int, cwd: Path | None = None) -> Run:
     """Median wall time and peak RSS of `argv` over `repeat` runs (after one warm-up)."""
-    walls: list[float] = []
-    peak = 0
+    return measure_interleaved({"": (argv, env, cwd)}, repeat)[""]
+
+
+def measure_interleaved(
+    commands: dict[str, tuple[Sequence[str], dict[str, str], Path | None]], repeat: int
+) -> dict[str, Run]:
+    """`measure` for several commands at once, taking turns run by run.
+
+    The first round warms caches (bytecode, registry cache, page cache) and is not counted.
+    """
+    runs: dict[str, list[Run]] = {name: [] for name in commands}
     for index in range(repeat + 1):
-        start = time.perf_counter()
-        with Path(os.devnull).open("wb") as null:
-            child = subprocess.Popen(argv, stdout=null, stderr=null, env=env, cwd=cwd)
-            _, status, usage = os.wait4(child.pid, 0)
-        elapsed = time.perf_counter() - start
-        child.returncode = os.waitstatus_to_exitcode(status)
-        if child.returncode not in (0, 1):
-            raise SystemExit(f"benchmark command failed ({child.returncode}): {shlex.join(argv)}")
-        if index:  # the first run warms caches (bytecode, registry cache, page cache)
-            walls.append(elapsed)
-            peak = max(peak, usage.ru_maxrss)
-    return Run(statistics.median(walls), peak / 1024)
+        for name, (argv, env, cwd) in commands.items():
+            run = run_once(argv, env, cwd)
+            if index:
+                runs[name].append(run)
+    return {
+        name: Run(statistics.median(r.wall for r in done), max(r.rss_mb for r in done))
+        for name, done in runs.items()
+    }
 
 
 def corpus_files(corpus: Path) -> list[Path]:
@@ -134,31 +166,42 @@ def ratio(value: float, base: float) -> str:
 # --- sections ---------------------------------------------------------------------------------
 
 
-def startup(env: dict[str, str], repeat: int, work: Path, corpus: Path) -> list[str]:
+def startup(python: str, env: dict[str, str], repeat: int, work: Path, corpus: Path) -> list[str]:
     small = next(p for p in corpus_files(corpus) if p.name == "AndroidManifest.xml")
     target = work / "startup" / "AndroidManifest.xml"
     target.parent.mkdir(parents=True)
     shutil.copyfile(small, target)
-    sg = schemegen_command()
-    runs = {
-        'python -c "pass"': measure([PYTHON, "-c", "pass"], env, repeat),
-        'python -c "import lxml.etree"': measure([PYTHON, "-c", "import lxml.etree"], env, repeat),
-        "schemegen --version": measure([*sg, "--version"], env, repeat),
-        "schemegen lint AndroidManifest.xml": measure(
-            [*sg, "lint", "AndroidManifest.xml"], env, repeat, cwd=target.parent
-        ),
-    }
-    no_cache = dict(env, SCHEMEGEN_NO_CACHE="1")
-    runs["schemegen lint AndroidManifest.xml (no registry cache)"] = measure(
-        [*sg, "lint", "AndroidManifest.xml"], no_cache, repeat, cwd=target.parent
+    sg = schemegen_command(python)
+    lint = [*sg, "lint", "AndroidManifest.xml"]
+    validating = dict(env, SCHEMEGEN_NO_SNAPSHOT="1")
+    runs = measure_interleaved(
+        {
+            'python -c "pass"': ([python, "-c", "pass"], env, None),
+            'python -c "import lxml.etree"': ([python, "-c", "import lxml.etree"], env, None),
+            "schemegen --version": ([*sg, "--version"], env, None),
+            "schemegen lint AndroidManifest.xml": (lint, env, target.parent),
+            "schemegen lint AndroidManifest.xml (validating, no snapshot)": (
+                lint,
+                validating,
+                target.parent,
+            ),
+            "schemegen lint AndroidManifest.xml (validating, no snapshot or cache)": (
+                lint,
+                dict(validating, SCHEMEGEN_NO_CACHE="1"),
+                target.parent,
+            ),
+        },
+        repeat,
     )
     lxml = runs['python -c "import lxml.etree"'].wall
     bare = runs['python -c "pass"'].wall
     lines = [
         "## Start-up",
         "",
-        f"Median wall time over {repeat} runs of each command (one small manifest: "
-        f"`{small.relative_to(corpus)}`).",
+        f"Median wall time over {repeat} interleaved runs of each command, with the console "
+        f"script of a freshly built wheel (one small manifest: `{small.relative_to(corpus)}`). "
+        "The wheel ships the registry validated at build time; the last two rows validate it "
+        "at run time, as an editable install or an edited schemes.yaml does.",
         "",
         "| command | median | vs `import lxml.etree` | vs `pass` |",
         "|---|---:|---:|---:|",
@@ -177,8 +220,10 @@ def startup(env: dict[str, str], repeat: int, work: Path, corpus: Path) -> list[
     return lines
 
 
-def throughput(env: dict[str, str], repeat: int, work: Path, corpus: Path, count: int) -> list[str]:
-    sg = schemegen_command()
+def throughput(
+    python: str, env: dict[str, str], repeat: int, work: Path, corpus: Path, *, count: int
+) -> list[str]:
+    sg = schemegen_command(python)
     small_count = max(count // 5, 200)
     trees = {}
     for size in (small_count, count):
@@ -191,7 +236,7 @@ def throughput(env: dict[str, str], repeat: int, work: Path, corpus: Path, count
             (
                 "parse only (lxml + plistlib, one process)",
                 size,
-                measure([PYTHON, "-c", PARSE_ONLY, str(tree)], env, repeat),
+                measure([python, "-c", PARSE_ONLY, str(tree)], env, repeat),
             )
         )
         rows.append(
@@ -252,11 +297,11 @@ def throughput(env: dict[str, str], repeat: int, work: Path, corpus: Path, count
     return lines
 
 
-def generate(env: dict[str, str], repeat: int, work: Path) -> list[str]:
-    sg = schemegen_command()
+def generate(python: str, env: dict[str, str], repeat: int, work: Path) -> list[str]:
+    sg = schemegen_command(python)
     out = work / "generated"
     runs = {
-        'python -c "import lxml.etree"': measure([PYTHON, "-c", "import lxml.etree"], env, repeat),
+        'python -c "import lxml.etree"': measure([python, "-c", "import lxml.etree"], env, repeat),
         "schemegen lint (one small manifest)": None,
         "schemegen generate --app-scheme myshop (all targets)": measure(
             [*sg, "generate", "--app-scheme", "myshop", "--out", str(out)], env, repeat
@@ -347,6 +392,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"else {FALLBACK_CORPUS})",
     )
     parser.add_argument("--no-write", action="store_true", help="print only; keep RESULTS.md")
+    parser.add_argument(
+        "--installed",
+        type=Path,
+        default=None,
+        help="the bin folder of a virtual environment with schemegen installed (default: build "
+        "a wheel and install it into a temporary one)",
+    )
     args = parser.parse_args(argv)
     sections = args.section or ["startup", "throughput", "generate"]
     corpus = args.corpus or (DEFAULT_CORPUS if DEFAULT_CORPUS.is_dir() else FALLBACK_CORPUS)
@@ -369,13 +421,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     ]
     with tempfile.TemporaryDirectory(prefix="schemegen-bench-") as name:
         work = Path(name)
+        python = str((args.installed or install(work)) / "python")
         env = child_env(work / "cache")
         if "startup" in sections or "generate" in sections:
-            lines += startup(env, args.repeat or 21, work, corpus)
+            lines += startup(python, env, args.repeat or 21, work, corpus)
         if "throughput" in sections:
-            lines += throughput(env, args.repeat or 3, work, corpus, args.files)
+            lines += throughput(python, env, args.repeat or 3, work, corpus, count=args.files)
         if "generate" in sections:
-            lines += generate(env, args.repeat or 21, work)
+            lines += generate(python, env, args.repeat or 21, work)
     text = "\n".join(lines).rstrip("\n") + "\n"
     print(text)
     if not args.no_write:

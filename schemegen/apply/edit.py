@@ -24,6 +24,8 @@ CATEGORY_LAUNCHER = "android.intent.category.LAUNCHER"
 QUERIES_KEY = "LSApplicationQueriesSchemes"
 URL_TYPES_KEY = "CFBundleURLTypes"
 URL_SCHEMES_KEY = "CFBundleURLSchemes"
+ATS_KEY = "NSAppTransportSecurity"
+WEB_CONTENT_KEY = "NSAllowsArbitraryLoadsInWebContent"
 # Launch modes that already bring the return intent to the running activity.
 KEPT_LAUNCH_MODES = ("singleTask", "singleInstance", "singleInstancePerTask")
 
@@ -67,6 +69,7 @@ class PlistWant:
     limit: int = 25
     fix: bool = False
     aliases: Mapping[str, str] = field(default_factory=dict)
+    allow_http_content: bool = False
 
 
 # --- registry-derived wants ---------------------------------------------------------------------
@@ -105,7 +108,13 @@ def manifest_want(
 
 
 def plist_want(
-    registry: Registry, apps: Sequence[App], app_scheme: str, *, limit: int, fix: bool = False
+    registry: Registry,
+    apps: Sequence[App],
+    app_scheme: str,
+    *,
+    limit: int,
+    fix: bool = False,
+    allow_http_content: bool = False,
 ) -> PlistWant:
     from schemegen.registry.selection import ios_query_schemes
 
@@ -115,6 +124,7 @@ def plist_want(
         limit=limit,
         fix=fix,
         aliases=alias_map(registry, "scheme"),
+        allow_http_content=allow_http_content,
     )
 
 
@@ -834,6 +844,8 @@ def plan_plist(original: bytes, want: PlistWant) -> Plan:
 
     new_pairs += _plan_xml_queries(editor, pairs.get(QUERIES_KEY), want, changes, notes)
     new_pairs += _plan_xml_url_types(editor, pairs.get(URL_TYPES_KEY), want, changes)
+    if want.allow_http_content:
+        new_pairs += _plan_xml_web_content(editor, pairs.get(ATS_KEY), changes)
     if new_pairs:
         _append_pairs(editor, top, new_pairs)
     return _finish(doc, editor, original, changes, notes, check=_check_plist)
@@ -878,6 +890,26 @@ def _plan_xml_url_types(
     if not _xml_has_url_scheme(url_types, want.app_scheme):
         editor.append(url_types, [url_dict])
         changes.append(f"added a {URL_TYPES_KEY} entry for the app scheme `{want.app_scheme}`")
+    return []
+
+
+def _plan_xml_web_content(
+    editor: Editor, ats: Node | None, changes: list[str]
+) -> list[tuple[str, New]]:
+    """NSAppTransportSecurity -> NSAllowsArbitraryLoadsInWebContent = true; nothing else."""
+    entry = (New("key", text=WEB_CONTENT_KEY), New("true"))
+    if ats is None:
+        changes.append(f"added {ATS_KEY} with {WEB_CONTENT_KEY}")
+        return [(ATS_KEY, New("dict", children=entry))]
+    if ats.tag != "dict":
+        raise PatchError(f"{ATS_KEY} is a <{ats.tag}>, not a <dict>")
+    value = _pairs(ats).get(WEB_CONTENT_KEY)
+    if value is None:
+        editor.append(ats, list(entry))
+        changes.append(f"added {WEB_CONTENT_KEY} to {ATS_KEY}")
+    elif value.tag != "true":
+        editor.splice(value.start, value.end, "<true/>")
+        changes.append(f"set {ATS_KEY} {WEB_CONTENT_KEY} to true")
     return []
 
 
@@ -938,6 +970,13 @@ def _plan_binary_plist(original: bytes, want: PlistWant) -> Plan:
     if not has_url_scheme(url_types, want.app_scheme):
         data[URL_TYPES_KEY] = [*(url_types or []), {URL_SCHEMES_KEY: [want.app_scheme]}]
         changes.append(f"added a {URL_TYPES_KEY} entry for the app scheme `{want.app_scheme}`")
+    if want.allow_http_content:
+        ats = data.setdefault(ATS_KEY, {})
+        if not isinstance(ats, dict):
+            raise PatchError(f"{ATS_KEY} is not a dictionary")
+        if ats.get(WEB_CONTENT_KEY) is not True:
+            ats[WEB_CONTENT_KEY] = True
+            changes.append(f"set {ATS_KEY} {WEB_CONTENT_KEY} to true")
     if not changes:
         return Plan(original, original, (), decision.notes)
     new = plistlib.dumps(data, fmt=plistlib.FMT_BINARY, sort_keys=False)

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Collection, Sequence
 from enum import IntEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from schemegen import __version__
 
@@ -90,6 +90,15 @@ def _add_selection_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_http_content_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--allow-http-content",
+        action="store_true",
+        help="let payment web views load http content: Android MIXED_CONTENT_ALWAYS_ALLOW, "
+        "iOS NSAllowsArbitraryLoadsInWebContent (default: neither)",
+    )
+
+
 def _add_ios_limit_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--ios-query-limit",
@@ -102,6 +111,12 @@ def _add_ios_limit_option(parser: argparse.ArgumentParser) -> None:
 
 
 def load_registry(overlay_paths: Sequence[str]) -> Registry:
+    if not overlay_paths:
+        from schemegen.registry import snapshot
+
+        shipped = snapshot.shipped()
+        if shipped is not None:
+            return shipped
     from schemegen.registry import model as registry
     from schemegen.registry.cache import parse_cached
 
@@ -111,7 +126,10 @@ def load_registry(overlay_paths: Sequence[str]) -> Registry:
             overlays.append((name, Path(name).read_text(encoding="utf-8")))
         except (OSError, UnicodeDecodeError) as error:
             raise UsageError(f"{name}: cannot read registry overlay: {error}") from None
-    return registry.load(overlays, parse=parse_cached)
+    loaded = registry.load(overlays, parse=parse_cached)
+    for note in loaded.notes:
+        _err(f"note: {note}")
+    return loaded
 
 
 def _criteria(args: argparse.Namespace) -> Criteria:
@@ -191,14 +209,16 @@ def _add_generate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     )
     p.add_argument("--java-package", default="com.example.payment", help="Java/Kotlin package")
     p.add_argument("--class-prefix", default="", help="prefix for generated class names")
-    p.add_argument("--imp-code", default="imp00000000", help="PortOne (iamport) merchant code")
+    p.add_argument(
+        "--imp-code", help="PortOne (iamport) merchant code (without it the JS call throws)"
+    )
     p.add_argument(
         "--pay-method", default="card", choices=PAY_METHODS, help="pay_method for the JS call"
     )
     p.add_argument(
         "--redirect-url",
-        default="https://example.com/payments/complete",
-        help="m_redirect_url / redirectUrl: where the PG sends the buyer after paying",
+        help="m_redirect_url / redirectUrl: where the PG sends the buyer after paying "
+        "(without it the JS call throws)",
     )
     p.add_argument(
         "--web-sdk",
@@ -206,16 +226,9 @@ def _add_generate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         choices=WEB_SDKS,
         help="iamport (IMP.request_pay, V1) or portone-v2 (PortOne.requestPayment)",
     )
-    p.add_argument(
-        "--store-id",
-        default="store-00000000-0000-0000-0000-000000000000",
-        help="PortOne V2 store id",
-    )
-    p.add_argument(
-        "--channel-key",
-        default="channel-key-00000000-0000-0000-0000-000000000000",
-        help="PortOne V2 channel key",
-    )
+    p.add_argument("--store-id", help="PortOne V2 store id (without it the JS call throws)")
+    p.add_argument("--channel-key", help="PortOne V2 channel key (without it the JS call throws)")
+    _add_http_content_option(p)
     _add_selection_options(p)
     _add_ios_limit_option(p)
     _add_registry_option(p)
@@ -240,6 +253,7 @@ def _generate(args: argparse.Namespace) -> int:
         web_sdk=args.web_sdk,
         store_id=args.store_id,
         channel_key=args.channel_key,
+        allow_http_content=args.allow_http_content,
         ios_query_limit=args.ios_query_limit,
         platforms=tuple(args.platform),
         langs=tuple(args.lang),
@@ -250,6 +264,11 @@ def _generate(args: argparse.Namespace) -> int:
         result = generate.generate(reg, _criteria(args), options)
     except generate.GenerateError as error:
         raise UsageError(str(error)) from None
+    if "web" in options.platforms and result.view.missing_options:
+        _err(
+            f"notice: web/request_pay.js throws until generated with "
+            f"{', '.join(result.view.missing_options)}"
+        )
     if result.dropped:
         print(
             f"schemegen: notice: --ios-query-limit {args.ios_query_limit} leaves out "
@@ -641,6 +660,7 @@ def _add_apply(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help="package of a Java/Kotlin handler (default: the manifest's package + .payment)",
     )
     p.add_argument("--class-prefix", default="", help="prefix for the handler's class names")
+    _add_http_content_option(p)
     p.add_argument(
         "--force",
         action="store_true",
@@ -723,7 +743,14 @@ def _apply_plans(
         set_launch_mode=args.set_launch_mode,
         fix=args.fix,
     )
-    plist_want = patch.plist_want(reg, apps, scheme, limit=args.ios_query_limit, fix=args.fix)
+    plist_want = patch.plist_want(
+        reg,
+        apps,
+        scheme,
+        limit=args.ios_query_limit,
+        fix=args.fix,
+        allow_http_content=args.allow_http_content,
+    )
     try:
         found = project.detect(root, args.android_manifest, args.ios_plist)
     except project.ExpoJsConfig as error:
@@ -826,6 +853,7 @@ def _handler_plans(
         java_package=java_package,
         class_prefix=args.class_prefix,
         pg=args.pg,
+        allow_http_content=args.allow_http_content,
         ios_query_limit=args.ios_query_limit,
         platforms=("android" if android else "ios",),
         langs=(args.handler,),
@@ -1002,7 +1030,7 @@ def _registry_check(args: argparse.Namespace) -> int:
         result = registry_tools.check(docs[0], docs[1:])
     for finding in result.findings:
         print(finding)
-    failing = result.findings if args.strict else result.errors
+    failing = result.failing if args.strict else result.errors
     what = f"{docs[0].origin if docs else args.base}" + (
         f" + {len(names)} overlay(s)" if names else ""
     )
@@ -1157,6 +1185,11 @@ ADDERS: dict[str, Callable[[argparse._SubParsersAction[argparse.ArgumentParser]]
 
 
 def _version() -> str:
+    from schemegen.registry import snapshot
+
+    shipped = snapshot.shipped()
+    if shipped is not None:
+        return f"schemegen {__version__} (registry {shipped.version}, updated {shipped.updated})"
     from schemegen.registry import model as registry
 
     try:
@@ -1168,6 +1201,41 @@ def _version() -> str:
         return f"schemegen {__version__} (registry unreadable)"
 
 
+def _terminal_columns() -> int:
+    """`shutil.get_terminal_size().columns`, without importing shutil (bz2, lzma, fnmatch)."""
+    try:
+        columns = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
+class _Formatter(argparse.HelpFormatter):
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:
+        super().__init__(
+            prog, indent_increment, max_help_position, width or _terminal_columns() - 2
+        )
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with a help formatter that keeps shutil off the start-up path."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
+
 def build_parser(commands: Collection[str] | None = None) -> argparse.ArgumentParser:
     """The argument parser, with every subcommand or only those in `commands`.
 
@@ -1175,7 +1243,7 @@ def build_parser(commands: Collection[str] | None = None) -> argparse.ArgumentPa
     registry pulls in registry_tools): building only the subcommand being run keeps those
     imports off the start-up path of `lint`.
     """
-    parser = argparse.ArgumentParser(
+    parser: argparse.ArgumentParser = _Parser(
         prog="schemegen",
         description="Registry, generator and linter for Korean payment-app URL schemes.",
     )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
+
+from schemegen.core.record import record
 
 
 class Severity(StrEnum):
@@ -15,7 +16,7 @@ class Severity(StrEnum):
     INFO = "info"
 
 
-@dataclass(frozen=True, order=True)
+@record(order=True)
 class Diagnostic:
     """One finding: where, which rule, how bad, what is wrong and what to do."""
 
@@ -30,7 +31,7 @@ class Diagnostic:
         return (self.path, self.line or 0, self.code, self.message)
 
 
-@dataclass(frozen=True)
+@record
 class Rule:
     """A lint rule: a permanent code and kebab-case name, its default severity and checker.
 

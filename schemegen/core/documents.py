@@ -5,21 +5,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
-import plistlib
 import re
 import stat
 import struct
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
 from schemegen.core.header import HEADER_MARKER, HeaderInfo, read_header
+from schemegen.core.record import field, record, replace
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from lxml import etree
 
 MAX_BYTES = 10_000_000
@@ -49,7 +49,7 @@ class ProblemKind(StrEnum):
     BAD_PLIST = "bad-plist"
 
 
-@dataclass(frozen=True)
+@record
 class Problem:
     kind: ProblemKind
     line: int | None
@@ -87,7 +87,7 @@ class Node(NamedTuple):
             pending += reversed(node.children)
 
 
-@dataclass(frozen=True)
+@record
 class Manifest:
     path: str
     root: Node
@@ -174,7 +174,7 @@ class PEntry(NamedTuple):
     value: PValue
 
 
-@dataclass(frozen=True)
+@record
 class PDict:
     """Entries in source order, repeats included (the last one wins, as in CoreFoundation)."""
 
@@ -192,7 +192,7 @@ class PDict:
 PValue = PScalar | PArray | PDict
 
 
-@dataclass(frozen=True)
+@record
 class Plist:
     path: str
     root: PDict
@@ -210,7 +210,7 @@ class Plist:
         return value == "APPL" or is_build_reference(value)
 
 
-@dataclass(frozen=True)
+@record
 class Unreadable:
     path: str
     problem: Problem
@@ -537,12 +537,20 @@ _SCALARS: dict[str, Callable[[str], str | int | float | bool | bytes | dt.dateti
     "real": lambda text: float(text.strip()),
     "true": lambda _: True,
     "false": lambda _: False,
-    "date": lambda text: dt.datetime.fromisoformat(text.strip().replace("Z", "+00:00")),
+    "date": lambda text: _datetime().fromisoformat(text.strip().replace("Z", "+00:00")),
     "data": _data,
 }
 
 
+def _datetime() -> type[dt.datetime]:
+    import datetime
+
+    return datetime.datetime
+
+
 def _binary_plist(data: bytes) -> PDict:
+    import plistlib  # only here: a manifest-only lint never pays for plistlib and datetime
+
     try:
         loaded = plistlib.loads(data, fmt=plistlib.FMT_BINARY)
         value = _from_python(loaded)
@@ -575,7 +583,7 @@ def _binary_plist(data: bytes) -> PDict:
     return value
 
 
-_KINDS = {int: "integer", float: "real", str: "string", bytes: "data", dt.datetime: "date"}
+_KINDS = {int: "integer", float: "real", str: "string", bytes: "data"}
 
 
 def _from_python(value: Any, depth: int = 0) -> PValue:
@@ -589,8 +597,12 @@ def _from_python(value: Any, depth: int = 0) -> PValue:
         return PArray(tuple(_from_python(v, depth + 1) for v in value), None)
     if isinstance(value, bool):
         return PScalar(value, "true" if value else "false", None)
-    if isinstance(value, int | float | str | bytes | dt.datetime):
+    if isinstance(value, int | float | str | bytes):
         return PScalar(value, _KINDS[type(value)], None)
+    import plistlib
+
+    if isinstance(value, _datetime()):
+        return PScalar(value, "date", None)
     if isinstance(value, plistlib.UID):
         return PScalar(value.data, "integer", None)
     raise TypeError(f"unsupported plist value {type(value).__name__}")

@@ -75,9 +75,10 @@ TARGETS: tuple[Target, ...] = (
         "xml",
         EVERY_FRAMEWORK,
     ),
+    # One folder per language: either folder alone goes into an app target.
     Target(
         "swift",
-        "ios/{prefix}PaymentWebViewHandler.swift",
+        "ios/swift/{prefix}PaymentWebViewHandler.swift",
         "ios/handler.swift.jinja",
         "ios",
         "swift",
@@ -85,14 +86,19 @@ TARGETS: tuple[Target, ...] = (
     ),
     Target(
         "objc-header",
-        "ios/{prefix}PaymentWebViewHandler.h",
+        "ios/objc/{prefix}PaymentWebViewHandler.h",
         "ios/handler.h.jinja",
         "ios",
         "objc",
         "slash",
     ),
     Target(
-        "objc", "ios/{prefix}PaymentWebViewHandler.m", "ios/handler.m.jinja", "ios", "objc", "slash"
+        "objc",
+        "ios/objc/{prefix}PaymentWebViewHandler.m",
+        "ios/handler.m.jinja",
+        "ios",
+        "objc",
+        "slash",
     ),
     Target(
         "js",
@@ -179,6 +185,8 @@ TARGETS: tuple[Target, ...] = (
 
 LANGS = ("java", "kotlin", "swift", "objc")
 PLATFORMS = ("android", "ios", "web")
+# Schemes the iOS handlers load inside the web view; every other scheme is handed to iOS.
+IOS_WEB_SCHEMES = ("http", "https", "about", "data", "blob", "javascript", "file")
 
 
 @dataclass(frozen=True)
@@ -202,6 +210,11 @@ class View:
     store_id: str
     channel_key: str
     v2_pay_method: str = "CARD"
+    v2_easy_pay_provider: str = ""
+    # Options the JS call needs but was not given: it throws naming them instead of paying.
+    missing_options: tuple[str, ...] = ()
+    ios_web_schemes: tuple[str, ...] = IOS_WEB_SCHEMES
+    allow_http_content: bool = False
     # Capacitor `server.allowNavigation`: (pg code, host pattern, source) and the PGs with none.
     pg_hosts: tuple[tuple[str, str, str], ...] = ()
     pgs_without_hosts: tuple[str, ...] = ()

@@ -25,12 +25,55 @@ PAY_METHODS = (
     "ssgpay",
 )
 WEB_SDKS = ("iamport", "portone-v2")
-# PortOne V2 names the V1 pay_method values differently; wallets are all EASY_PAY.
+# The @portone/browser-sdk release whose typings the V2 call follows (dist/v2/entity/*.d.ts).
+PORTONE_SDK_VERSION = "0.1.11"
+# PaymentPayMethod of the V1 pay_method values; every wallet is EASY_PAY with a provider.
 V2_PAY_METHODS = {
     "card": "CARD",
     "trans": "TRANSFER",
     "vbank": "VIRTUAL_ACCOUNT",
     "phone": "MOBILE",
+}
+# EasyPayProvider of each V1 wallet pay_method.
+V2_EASY_PAY_PROVIDERS = {
+    "kakaopay": "KAKAOPAY",
+    "payco": "PAYCO",
+    "naverpay": "NAVERPAY",
+    "tosspay": "TOSSPAY",
+    "samsung": "SAMSUNGPAY",
+    "kpay": "KPAY",
+    "lpay": "LPAY",
+    "ssgpay": "SSGPAY",
+}
+# The PGs EasyPayProvider.d.ts lists under each provider; a provider with no list (KPAY) is
+# not restricted. PG_COMPANIES names the company behind each registry --pg code as it does.
+_TOSS, _NICE, _INICIS, _KCP = "토스페이먼츠", "나이스페이먼츠", "KG이니시스", "NHN KCP"
+_SMARTRO, _KSNET, _KPN, _WELCOME = "스마트로", "KSNET", "한국결제네트웍스", "웰컴페이먼츠"
+V2_PROVIDER_PGS = {
+    "NAVERPAY": (_TOSS, _NICE, _INICIS, _SMARTRO, _KCP, _KSNET, _KPN),
+    "KAKAOPAY": (_TOSS, _NICE, _INICIS, _SMARTRO, _KCP, _KSNET, _KPN, _WELCOME),
+    "TOSSPAY": (_TOSS, _INICIS, _KCP, _SMARTRO, _KPN, _WELCOME),
+    "PAYCO": (_TOSS, _NICE, _INICIS, _SMARTRO, _KSNET, _KPN, _WELCOME),
+    "LPAY": (_TOSS, _NICE, _INICIS, _SMARTRO, _KSNET, _WELCOME),
+    "SSGPAY": (_TOSS, _NICE, _INICIS, _KCP, _KSNET),
+    "SAMSUNGPAY": (_TOSS, _NICE, _INICIS, _KCP, _SMARTRO, _KPN),
+}
+PG_COMPANIES = {
+    "html5_inicis": _INICIS,
+    "inicis": _INICIS,
+    "kcp": _KCP,
+    "nice": _NICE,
+    "tosspayments": _TOSS,
+    "uplus": _TOSS,
+    "smartro": _SMARTRO,
+    "ksnet": _KSNET,
+    "danal": "다날",
+    "danal_tpay": "다날",
+    "kicc": "KICC",
+}
+PLACEHOLDER_OPTIONS = {
+    "iamport": ("--imp-code", "--redirect-url"),
+    "portone-v2": ("--store-id", "--channel-key", "--redirect-url"),
 }
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{1,100}")
 _URL = re.compile(r"https?://[!-~]+")
@@ -45,13 +88,14 @@ class Options:
     app_scheme: str
     java_package: str = "com.example.payment"
     class_prefix: str = ""
-    imp_code: str = "imp00000000"
+    imp_code: str | None = None
     pg: str | None = None
     pay_method: str = "card"
-    redirect_url: str = "https://example.com/payments/complete"
+    redirect_url: str | None = None
     web_sdk: str = "iamport"
-    store_id: str = "store-00000000-0000-0000-0000-000000000000"
-    channel_key: str = "channel-key-00000000-0000-0000-0000-000000000000"
+    store_id: str | None = None
+    channel_key: str | None = None
+    allow_http_content: bool = False
     ios_query_limit: int = selection.IOS_QUERY_DEFAULT_LIMIT
     platforms: tuple[str, ...] = render.PLATFORMS
     langs: tuple[str, ...] = render.LANGS
@@ -93,25 +137,20 @@ def validate(registry: Registry, options: Options) -> schemes.AppScheme:
             "a class-name prefix (letters, digits, `_`)",
         ),
         (
-            _TOKEN.fullmatch(options.imp_code) is not None,
+            _given(_TOKEN, options.imp_code),
             "--imp-code",
             options.imp_code,
             "a merchant code like imp12345678",
         ),
         (
-            _URL.fullmatch(options.redirect_url) is not None,
+            _given(_URL, options.redirect_url),
             "--redirect-url",
             options.redirect_url,
             "an http(s) URL without spaces",
         ),
+        (_given(_TOKEN, options.store_id), "--store-id", options.store_id, "a PortOne store id"),
         (
-            _TOKEN.fullmatch(options.store_id) is not None,
-            "--store-id",
-            options.store_id,
-            "a PortOne store id",
-        ),
-        (
-            _TOKEN.fullmatch(options.channel_key) is not None,
+            _given(_TOKEN, options.channel_key),
             "--channel-key",
             options.channel_key,
             "a PortOne channel key",
@@ -157,7 +196,39 @@ def validate(registry: Registry, options: Options) -> schemes.AppScheme:
     for ok, flag, value, expected in checks:
         if not ok:
             raise GenerateError(f"{flag} `{value}` is not valid: expected {expected}")
+    _check_easy_pay(options)
     return app_scheme
+
+
+def _given(pattern: re.Pattern[str], value: str | None) -> bool:
+    return value is None or pattern.fullmatch(value) is not None
+
+
+def _check_easy_pay(options: Options) -> None:
+    """Refuse a V2 wallet the SDK's typings do not list for the chosen PG."""
+    provider = V2_EASY_PAY_PROVIDERS.get(options.pay_method)
+    if options.web_sdk != "portone-v2" or provider is None or options.pg is None:
+        return
+    company = PG_COMPANIES.get(options.pg)
+    allowed = V2_PROVIDER_PGS.get(provider)
+    if company is None or allowed is None or company in allowed:
+        return
+    raise GenerateError(
+        f"--pay-method `{options.pay_method}` with --pg `{options.pg}`: @portone/browser-sdk "
+        f"{PORTONE_SDK_VERSION} lists easyPayProvider {provider} only for "
+        f"{', '.join(sorted(pg for pg, c in PG_COMPANIES.items() if c in allowed))}"
+    )
+
+
+def missing_options(options: Options) -> tuple[str, ...]:
+    """The JS call's options that were not given, in the order the README lists them."""
+    given = {
+        "--imp-code": options.imp_code,
+        "--redirect-url": options.redirect_url,
+        "--store-id": options.store_id,
+        "--channel-key": options.channel_key,
+    }
+    return tuple(flag for flag in PLACEHOLDER_OPTIONS[options.web_sdk] if given[flag] is None)
 
 
 def build_view(
@@ -185,15 +256,19 @@ def build_view(
         scheme_store_ids=selection.scheme_store_ids(known),
         pg=options.pg or "",
         pay_method=options.pay_method,
-        imp_code=options.imp_code,
-        redirect_url=options.redirect_url,
+        imp_code=options.imp_code or "",
+        redirect_url=options.redirect_url or "",
         web_sdk=options.web_sdk,
-        store_id=options.store_id,
-        channel_key=options.channel_key,
+        store_id=options.store_id or "",
+        channel_key=options.channel_key or "",
         v2_pay_method=V2_PAY_METHODS.get(options.pay_method, "EASY_PAY"),
+        v2_easy_pay_provider=V2_EASY_PAY_PROVIDERS.get(options.pay_method, ""),
+        missing_options=missing_options(options),
+        ios_web_schemes=render.IOS_WEB_SCHEMES,
+        allow_http_content=options.allow_http_content,
         pg_hosts=pg_hosts(pgs),
         pgs_without_hosts=tuple(pg.code for pg in pgs if not pg.hosts),
-        redirect_host=urlsplit(options.redirect_url).hostname or "",
+        redirect_host=urlsplit(options.redirect_url).hostname or "" if options.redirect_url else "",
     )
     return view, budget
 

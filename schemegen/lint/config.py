@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
+
+from schemegen.core.record import field, record
 
 FILENAME = ".schemegen.yaml"
 MAX_BYTES = 1_000_000
@@ -42,7 +43,7 @@ class ConfigError(Exception):
         super().__init__(f"{path}:{line}: {message}" if line else f"{path}: {message}")
 
 
-@dataclass(frozen=True)
+@record
 class Config:
     """The settings one config file holds; None means "not set here"."""
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
 from schemegen.core.diagnostics import Diagnostic, Rule, Severity
+from schemegen.core.record import record
 
 JSON_VERSION = 1
 TOOL_NAME = "schemegen"
@@ -19,7 +19,7 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
 
 
-@dataclass(frozen=True)
+@record
 class Report:
     """Everything a formatter needs: the findings and what produced them."""
 

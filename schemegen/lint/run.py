@@ -9,7 +9,6 @@ import itertools
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
@@ -24,6 +23,7 @@ from schemegen.core.documents import (
     Unreadable,
     read_document,
 )
+from schemegen.core.record import record
 from schemegen.lint.rules import LintContext, check_document, check_projects
 from schemegen.lint.rules.crossfile import project_root
 
@@ -38,7 +38,7 @@ CHUNK_FILES = 64  # files per pool task: small enough for an even load and flat 
 __all__ = ["LintContext", "LintResult", "discover", "is_candidate", "run"]
 
 
-@dataclass(frozen=True)
+@record
 class LintResult:
     diagnostics: tuple[Diagnostic, ...]
     files: tuple[str, ...]
@@ -259,13 +259,18 @@ def _chunks(groups: Iterable[list[str]]) -> Iterator[Chunk]:
         yield chunk
 
 
-@dataclass
 class _Partial:
     """What one task found, plus up to two loose app manifests and plists for pairing."""
 
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    manifests: list[str] = field(default_factory=list)
-    plists: list[str] = field(default_factory=list)
+    def __init__(
+        self,
+        diagnostics: list[Diagnostic] | None = None,
+        manifests: list[str] | None = None,
+        plists: list[str] | None = None,
+    ) -> None:
+        self.diagnostics = diagnostics or []
+        self.manifests = manifests or []
+        self.plists = plists or []
 
     def keep_loose(self, manifests: Sequence[str], plists: Sequence[str]) -> None:
         self.manifests = [*self.manifests, *manifests][:2]

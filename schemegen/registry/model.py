@@ -5,16 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
+from schemegen.core.record import field, record
 from schemegen.registry import schemes
 
 METHODS = ("card", "trans", "vbank", "phone", "easypay", "auth")
 DEFAULT_METHODS = ("card", "trans", "easypay")
 VERIFIED = ("store", "published")
+CONFIDENCE_LEVELS = ("medium", "low")
 EXCEPTION_RULES = ("scheme-syntax",)
 MAX_BYTES = 5_000_000
 
@@ -35,7 +36,7 @@ class Status(StrEnum):
     DEPRECATED = "deprecated"
 
 
-@dataclass(frozen=True)
+@record
 class Alias:
     """A misspelt or malformed variant seen in the wild, and the real value it stands for."""
 
@@ -44,7 +45,7 @@ class Alias:
     note: str
 
 
-@dataclass(frozen=True)
+@record
 class SourceRef:
     id: str
     seen: str
@@ -52,7 +53,7 @@ class SourceRef:
     values: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class RuleException:
     """A real value that breaks a syntax rule, kept because a named source publishes it."""
 
@@ -62,13 +63,21 @@ class RuleException:
     note: str
 
 
-@dataclass(frozen=True)
+@record
 class Priority:
     tier: int
     order: int
 
 
-@dataclass(frozen=True)
+@record
+class Confidence:
+    """Why an app's values are less certain than a current first-party list would make them."""
+
+    level: str
+    note: str
+
+
+@record
 class App:
     id: str
     name_ko: str
@@ -89,8 +98,22 @@ class App:
     decisions: tuple[str, ...]
     notes: str
     sources: tuple[SourceRef, ...]
+    ios_priority: Priority | None = None
+    ios_main: int = 1
+    android_fallbacks: tuple[tuple[str, str], ...] = ()
+    confidence: Confidence | None = None
     origin: str = field(default="", compare=False)
     line: int = field(default=0, compare=False)
+
+    @property
+    def ios_rank(self) -> Priority:
+        """The priority of the app's iOS schemes: `ios_priority` when set, else `priority`."""
+        return self.ios_priority or self.priority
+
+    @property
+    def ios_main_schemes(self) -> tuple[str, ...]:
+        """The iOS schemes that take the app's slots in the first pass of a short budget."""
+        return self.ios_schemes[: self.ios_main]
 
     @property
     def schemes(self) -> tuple[str, ...]:
@@ -102,23 +125,26 @@ class App:
         return self.schemes + self.android_packages
 
 
-@dataclass(frozen=True)
+@record
 class Source:
+    """A list that apps cite: `seen` is the list's own date, `read` when it was read."""
+
     id: str
     where: str
     commit: str
-    date: str
+    seen: str
+    read: str
 
 
-@dataclass(frozen=True)
+@record
 class HostPattern:
-    """A host a PG's payment pages load from: exact, or `*.` plus a host, as Capacitor accepts."""
+    """A host a PG's payment pages load from: exact, or `*.` and a host (as Capacitor accepts)."""
 
     pattern: str
     source: str
 
 
-@dataclass(frozen=True)
+@record
 class Pg:
     code: str
     name: str
@@ -126,7 +152,7 @@ class Pg:
     hosts: tuple[HostPattern, ...] = ()
 
 
-@dataclass(frozen=True)
+@record
 class NonPayment:
     """A reviewed value that is not a payment app (`tel`, Kakao login, Facebook app ids ...)."""
 
@@ -142,7 +168,7 @@ class NonPayment:
         return value == self.value
 
 
-@dataclass(frozen=True)
+@record
 class Registry:
     version: str
     updated: str
@@ -150,6 +176,7 @@ class Registry:
     sources: Mapping[str, Source]
     pgs: Mapping[str, Pg]
     known_non_payment: tuple[NonPayment, ...] = ()
+    notes: tuple[Problem, ...] = field(default=(), compare=False)
 
     def non_payment(self, value: str) -> NonPayment | None:
         """The reviewed non-payment entry matching `value`, if any."""
@@ -186,7 +213,7 @@ class RegistryError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-@dataclass(frozen=True)
+@record
 class Problem:
     path: str
     line: int
@@ -202,7 +229,7 @@ class Problem:
 Path_ = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
+@record
 class Located:
     """Plain YAML data plus the source line of every node, keyed by its path."""
 
@@ -311,6 +338,10 @@ APP_KEYS = {
     "decisions",
     "notes",
     "sources",
+    "ios_priority",
+    "ios_main",
+    "android_fallbacks",
+    "confidence",
 }
 REQUIRED_APP_KEYS = {
     "id",
@@ -325,15 +356,23 @@ REQUIRED_APP_KEYS = {
     "sources",
 }
 OVERLAY_ONLY_KEYS = {"disabled"}
-SOURCE_KEYS = {"id", "where", "commit", "date"}
+SOURCE_KEYS = {"id", "where", "commit", "seen", "read", "date"}
+PG_KEYS = {"name", "include", "hosts"}
+HOST_KEYS = {"pattern", "source"}
+CONFIDENCE_KEYS = {"level", "note"}
 SOURCE_REF_KEYS = {"id", "seen", "verified", "values"}
 ALIAS_KEYS = {"value", "of", "note"}
 EXCEPTION_KEYS = {"value", "rule", "source", "note"}
 
 
-@dataclass
 class _Collector:
-    problems: list[Problem] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.notes: list[Problem] = []
+
+    def note(self, doc: Located, path: Path_, message: str) -> None:
+        self.add(doc, path, message)
+        self.notes.append(self.problems.pop())
 
     def add(self, doc: Located, path: Path_, message: str) -> None:
         name = ".".join(str(p) for p in path if isinstance(p, str)) or "file"
@@ -362,7 +401,7 @@ def load(overlays: Sequence[tuple[str, str]] = (), parse: Parser = parse_yaml) -
     return build(load_shipped(parse), [parse(text, origin) for origin, text in overlays])
 
 
-@dataclass(frozen=True)
+@record
 class _Entry:
     raw: Mapping[str, Any]
     doc: Located
@@ -375,6 +414,7 @@ def build(base: Located, overlays: Sequence[Located] = ()) -> Registry:
     out = _Collector()
     for doc in (base, *overlays):
         _check_top(doc, out, is_base=doc is base)
+        _check_controls(doc, doc.data, (), out)
     if out.problems:
         raise RegistryError(out.problems)
     entries = _merge(base, overlays, out)
@@ -385,8 +425,9 @@ def build(base: Located, overlays: Sequence[Located] = ()) -> Registry:
         updated=str(base.data["updated"]),
         apps=tuple(sorted((a for a in apps if a is not None), key=priority_key)),
         sources=sources,
-        pgs=_pgs(base, overlays, out),
+        pgs=_pgs(base, overlays, out, sources),
         known_non_payment=_non_payment(base, overlays, out),
+        notes=tuple(out.notes),
     )
     # Ids disabled by an overlay (or dropped for their own errors) are not "unknown" to a PG.
     defined = {
@@ -403,6 +444,38 @@ def build(base: Located, overlays: Sequence[Located] = ()) -> Registry:
 
 def priority_key(app: App) -> tuple[int, int, str]:
     return (app.priority.tier, app.priority.order, app.id)
+
+
+def ios_priority_key(app: App) -> tuple[int, int, str]:
+    return (app.ios_rank.tier, app.ios_rank.order, app.id)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def control_characters(text: str) -> tuple[str, ...]:
+    """The C0 and C1 control characters (and DEL) in `text`, as U+XXXX."""
+    return tuple(dict.fromkeys(f"U+{ord(ch):04X}" for ch in _CONTROL.findall(text)))
+
+
+def printable(text: str) -> str:
+    """`text` with control characters written as escapes, safe to print in one line."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m[0]):02x}", text)
+
+
+def _check_controls(doc: Located, value: object, path: Path_, out: _Collector) -> None:
+    # Every string may reach a generated file, a terminal or a CI log: none may hold a
+    # line break, an escape sequence or a NUL, whatever key or exception it sits under.
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _check_controls(doc, key, path, out)
+            _check_controls(doc, item, (*path, str(key)), out)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_controls(doc, item, (*path, index), out)
+    elif isinstance(value, str) and _CONTROL.search(value):
+        found = ", ".join(control_characters(value))
+        out.add(doc, path, f"`{printable(value)}` contains control character(s) {found}")
 
 
 def _check_top(doc: Located, out: _Collector, *, is_base: bool) -> None:
@@ -472,16 +545,40 @@ def _sources(base: Located, overlays: Sequence[Located], out: _Collector) -> dic
                 out.add(doc, path, f"unknown keys {sorted(unknown)}")
             if not isinstance(raw.get("where"), str) or not raw["where"]:
                 out.add(doc, (*path, "where"), "a source needs `where` (URL or repository path)")
-            date = str(raw.get("date", ""))
-            if not _SEEN.fullmatch(date) and date != "n/a":
-                out.add(doc, (*path, "date"), f"date `{date}` is not YYYY[-MM[-DD]] or n/a")
+            dates = _source_dates(doc, path, raw, out)
             found[raw["id"]] = Source(
-                raw["id"], str(raw.get("where", "")), str(raw.get("commit") or ""), date
+                raw["id"], str(raw.get("where", "")), str(raw.get("commit") or ""), *dates
             )
     return found
 
 
-def _pgs(base: Located, overlays: Sequence[Located], out: _Collector) -> dict[str, Pg]:
+def _source_dates(
+    doc: Located, path: Path_, raw: Mapping[str, Any], out: _Collector
+) -> tuple[str, str]:
+    """(seen, read); the single `date` of registries before 2026.12 is read as `seen`."""
+    if "date" in raw:
+        if "seen" in raw or "read" in raw:
+            out.add(doc, (*path, "date"), "`date` is replaced by `seen` and `read`: drop it")
+        else:
+            out.note(
+                doc,
+                (*path, "date"),
+                "`date` is read as `seen` (the date of the list itself); write `seen` and "
+                "`read` (when you read it) instead",
+            )
+        raw = {"seen": raw["date"], "read": "n/a"}
+    dates = []
+    for key in ("seen", "read"):
+        value = str(raw.get(key, ""))
+        if not _SEEN.fullmatch(value) and value != "n/a":
+            out.add(doc, (*path, key), f"{key} `{value}` is not YYYY[-MM[-DD]] or n/a")
+        dates.append(value)
+    return dates[0], dates[1]
+
+
+def _pgs(
+    base: Located, overlays: Sequence[Located], out: _Collector, sources: Mapping[str, Source]
+) -> dict[str, Pg]:
     found: dict[str, Pg] = {}
     for doc in (base, *overlays):
         for code, raw in (doc.data.get("pgs") or {}).items():
@@ -490,8 +587,59 @@ def _pgs(base: Located, overlays: Sequence[Located], out: _Collector) -> dict[st
             if not isinstance(raw, dict) or include is None or not isinstance(raw.get("name"), str):
                 out.add(doc, path, "a PG needs `name` and a list `include` of app ids")
                 continue
-            found[str(code)] = Pg(str(code), raw["name"], include)
+            if set(raw) - PG_KEYS:
+                out.add(doc, path, f"unknown keys {sorted(set(raw) - PG_KEYS)}")
+            hosts = _hosts(doc, (*path, "hosts"), raw.get("hosts"), out)
+            for index, host in enumerate(hosts):
+                if host.source not in sources:
+                    out.add(doc, (*path, "hosts", index), f"unknown source `{host.source}`")
+            found[str(code)] = Pg(str(code), raw["name"], include, hosts)
     return found
+
+
+# A DNS name as a WebView allow-list takes it: lower-case LDH labels, two or more, the last
+# not numeric (no IP addresses, ports, paths or schemes).
+_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+
+
+def host_pattern_problem(pattern: str) -> str | None:
+    """Why `pattern` is not an exact host or `*.` plus a host, or None when it is."""
+    host = pattern[2:] if pattern.startswith("*.") else pattern
+    labels = host.split(".")
+    if pattern != pattern.lower():
+        return "must be lower case"
+    if "*" in host:
+        return "may hold `*` only as a leading `*.`"
+    if len(host) > 253 or len(labels) < 2 or not all(_LABEL.fullmatch(x) for x in labels):
+        return "is not a host name (letters, digits and `-` in two or more dot-separated labels)"
+    if labels[-1].isdigit():
+        return "is an IP address, not a host name"
+    return None
+
+
+def _hosts(doc: Located, path: Path_, value: object, out: _Collector) -> tuple[HostPattern, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        out.add(doc, path, "hosts must be a list of {pattern, source}")
+        return ()
+    found: list[HostPattern] = []
+    for index, raw in enumerate(value):
+        where = (*path, index)
+        if not (
+            isinstance(raw, dict)
+            and set(raw) == HOST_KEYS
+            and all(isinstance(raw[k], str) for k in HOST_KEYS)
+        ):
+            out.add(doc, where, "a host is {pattern, source}")
+            continue
+        problem = host_pattern_problem(raw["pattern"])
+        if problem:
+            out.add(doc, (*where, "pattern"), f"host pattern `{raw['pattern']}` {problem}")
+        elif any(h.pattern == raw["pattern"] for h in found):
+            out.add(doc, (*where, "pattern"), f"host pattern `{raw['pattern']}` is listed twice")
+        found.append(HostPattern(raw["pattern"], raw["source"]))
+    return tuple(found)
 
 
 def _non_payment(
@@ -549,14 +697,12 @@ def _app(entry: _Entry, sources: Mapping[str, Source], out: _Collector) -> App |
     status_note = raw.get("status_note") or ""
     if status not in (None, Status.ACTIVE) and not status_note:
         problem("status", "a legacy or deprecated app needs a `status_note` saying why")
-    priority = raw["priority"]
-    if not (
-        isinstance(priority, dict)
-        and set(priority) == {"tier", "order"}
-        and all(isinstance(priority[k], int) and priority[k] >= 0 for k in priority)
-    ):
+    priority = _priority(raw["priority"]) or Priority(99, 0)
+    if _priority(raw["priority"]) is None:
         problem("priority", "priority is {tier: int, order: int}")
-        priority = {"tier": 99, "order": 0}
+    ios_priority = _priority(raw.get("ios_priority"))
+    if raw.get("ios_priority") is not None and ios_priority is None:
+        problem("ios_priority", "ios_priority is {tier: int, order: int}")
     methods = _str_list(raw["methods"])
     if methods is None or any(m not in METHODS for m in methods):
         problem("methods", f"methods must be a list drawn from {', '.join(METHODS)}")
@@ -602,6 +748,12 @@ def _app(entry: _Entry, sources: Mapping[str, Source], out: _Collector) -> App |
         problem("returns", "returns is {android: bool, ios: bool}")
         returns = {"android": True, "ios": True}
 
+    ios_main = raw.get("ios_main", 1)
+    if not (isinstance(ios_main, int) and not isinstance(ios_main, bool) and ios_main >= 1):
+        problem("ios_main", "ios_main is how many leading ios_schemes are main ones (1 or more)")
+        ios_main = 1
+    fallbacks = _fallbacks(raw.get("android_fallbacks"), lists, problem)
+    confidence = _confidence(raw.get("confidence"), problem)
     aliases = _aliases(raw.get("aliases"), real_values, problem)
     refs = _source_refs(raw["sources"], sources, problem)
     decisions = _str_list(raw.get("decisions"))
@@ -619,7 +771,7 @@ def _app(entry: _Entry, sources: Mapping[str, Source], out: _Collector) -> App |
         category=category,
         status=status,
         status_note=str(status_note),
-        priority=Priority(priority["tier"], priority["order"]),
+        priority=priority,
         methods=methods,
         ios_schemes=lists["ios_schemes"],
         android_packages=lists["android_packages"],
@@ -632,9 +784,59 @@ def _app(entry: _Entry, sources: Mapping[str, Source], out: _Collector) -> App |
         decisions=decisions,
         notes=str(raw.get("notes") or ""),
         sources=refs,
+        ios_priority=ios_priority,
+        ios_main=ios_main,
+        android_fallbacks=fallbacks,
+        confidence=confidence,
         origin=doc.origin,
         line=doc.line(path),
     )
+
+
+def _priority(value: object) -> Priority | None:
+    if (
+        isinstance(value, dict)
+        and set(value) == {"tier", "order"}
+        and all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in value.values())
+    ):
+        return Priority(value["tier"], value["order"])
+    return None
+
+
+def _fallbacks(
+    value: object, lists: Mapping[str, tuple[str, ...]], problem: Any
+) -> tuple[tuple[str, str], ...]:
+    """scheme -> Play package for schemes whose store fallback is not the app's own package."""
+    if value is None:
+        return ()
+    if not (isinstance(value, dict) and all(isinstance(v, str) for v in value.values())):
+        problem("android_fallbacks", "android_fallbacks maps a scheme of this app to a package")
+        return ()
+    own = set(lists["ios_schemes"] + lists["android_schemes"])
+    for scheme, package in value.items():
+        if scheme not in own:
+            problem("android_fallbacks", f"`{scheme}` is not a scheme of this app", str(scheme))
+        elif not schemes.is_valid_package(package):
+            problem("android_fallbacks", f"`{package}` is not a Java package name", str(scheme))
+    return tuple((str(k), v) for k, v in value.items())
+
+
+def _confidence(value: object, problem: Any) -> Confidence | None:
+    if value is None:
+        return None
+    if not (
+        isinstance(value, dict)
+        and set(value) == CONFIDENCE_KEYS
+        and value["level"] in CONFIDENCE_LEVELS
+        and isinstance(value["note"], str)
+        and value["note"].strip()
+    ):
+        problem(
+            "confidence",
+            f"confidence is {{level: {' or '.join(CONFIDENCE_LEVELS)}, note: why}}",
+        )
+        return None
+    return Confidence(value["level"], value["note"])
 
 
 def _as_list(value: object) -> list[Any]:
@@ -733,6 +935,18 @@ def _check_cross(
                 doc, path = entry.field_docs.get("aliases", (entry.doc, (*entry.path, "aliases")))
                 out.add(
                     doc, path, f"alias `{alias.value}` is a real value of `{owners[alias.value]}`"
+                )
+    for app in registry.apps:
+        for scheme, package in app.android_fallbacks:
+            if package not in registry.package_owner:
+                entry = by_id[app.id]
+                doc, path = entry.field_docs.get(
+                    "android_fallbacks", (entry.doc, (*entry.path, "android_fallbacks"))
+                )
+                out.add(
+                    doc,
+                    (*path, scheme),
+                    f"`{scheme}` falls back to `{package}`, which no registry app lists",
                 )
     for index, reviewed in enumerate(registry.known_non_payment):
         claimed = [v for v in owners if reviewed.matches(v)]

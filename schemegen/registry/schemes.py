@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+from schemegen.core.record import record
 
 # RFC 3986 section 3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*")
@@ -68,7 +69,7 @@ def scheme_problem(value: str) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
+@record
 class AppScheme:
     """The merchant app's return scheme: bare for manifests and plists, a URL for the JS call."""
 

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
-from schemegen.registry.model import DEFAULT_METHODS, App, Registry, Status
+from schemegen.core.record import record
+from schemegen.registry.model import DEFAULT_METHODS, App, Registry, Status, ios_priority_key
 
 IOS_QUERY_HARD_LIMIT = 50
 IOS_QUERY_DEFAULT_LIMIT = 25
 
 
-@dataclass(frozen=True)
+@record
 class Criteria:
     """What the user asked for: PG, payment methods, explicit ids and categories."""
 
@@ -58,16 +58,18 @@ def select(registry: Registry, criteria: Criteria) -> tuple[App, ...]:
 def ios_query_schemes(apps: Sequence[App]) -> tuple[str, ...]:
     """Every iOS scheme of `apps` in budget order.
 
-    Each app's first scheme is its main one: the main schemes of all apps come first, in
-    priority order, then the remaining schemes in the same order. A short budget thus covers
-    as many apps as possible before it spends slots on secondary schemes.
+    Each app's first scheme (its first `ios_main` ones) is its main one: the main schemes of
+    all apps come first, in iOS priority order (`ios_priority`, else `priority`), then the
+    remaining schemes in the same order. A short budget thus covers as many apps as
+    possible before it spends slots on secondary schemes.
     """
-    first = [app.ios_schemes[0] for app in apps if app.ios_schemes]
-    rest = [scheme for app in apps for scheme in app.ios_schemes[1:]]
+    ordered = sorted(apps, key=ios_priority_key)
+    first = [scheme for app in ordered for scheme in app.ios_main_schemes]
+    rest = [scheme for app in ordered for scheme in app.ios_schemes[app.ios_main :]]
     return tuple(dict.fromkeys(first + rest))
 
 
-@dataclass(frozen=True)
+@record
 class Budget:
     kept: tuple[str, ...]
     dropped: tuple[str, ...]
@@ -82,9 +84,14 @@ def android_packages(apps: Iterable[App]) -> tuple[str, ...]:
 
 
 def scheme_packages(apps: Iterable[App]) -> tuple[tuple[str, str], ...]:
-    """scheme -> Play package, for URLs that arrive without `package=`."""
+    """scheme -> Play package, for URLs that arrive without `package=`.
+
+    A scheme's `android_fallbacks` entry wins over the app's first package.
+    """
     table: dict[str, str] = {}
     for app in apps:
+        for scheme, package in app.android_fallbacks:
+            table.setdefault(scheme, package)
         if app.android_packages:
             for scheme in app.schemes:
                 table.setdefault(scheme, app.android_packages[0])

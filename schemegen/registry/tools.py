@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import contextlib
 import csv
 import datetime as dt
@@ -25,6 +26,7 @@ from schemegen.registry.model import App, Located, Registry, RegistryError
 class Severity(StrEnum):
     ERROR = "error"
     REVIEW = "review"  # printed for a human to look at; fails only with --strict
+    NOTE = "note"  # an old form that still loads; never fails
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,11 @@ class CheckResult:
     def reviews(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.severity is Severity.REVIEW)
 
+    @property
+    def failing(self) -> tuple[Finding, ...]:
+        """What fails `registry check --strict`: errors and review findings, never notes."""
+        return tuple(f for f in self.findings if f.severity is not Severity.NOTE)
+
 
 def check(base: Located, overlays: Sequence[Located] = ()) -> CheckResult:
     """Full validation (as every command does) plus the review-level checks of `registry check`."""
@@ -63,9 +70,66 @@ def check(base: Located, overlays: Sequence[Located] = ()) -> CheckResult:
             Finding(p.path, p.line, p.field, Severity.ERROR, p.message) for p in error.problems
         ]
         return CheckResult(None, tuple(findings))
+    findings += [Finding(p.path, p.line, p.field, Severity.NOTE, p.message) for p in registry.notes]
     findings += _source_value_findings(registry)
     findings += near_miss_findings(registry, base.origin)
+    findings += freshness_findings(registry)
     return CheckResult(registry, tuple(findings))
+
+
+FRESHNESS_MONTHS = 24
+
+
+def source_date(value: str) -> dt.date | None:
+    """A `seen` value as a date: a year alone is 1 January, a month its first day, n/a none."""
+    match = _DATE.fullmatch(value)
+    if match is None:
+        return None
+    year, month, day = (int(g) if g else 1 for g in match.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def newest_published(app: App) -> dt.date | None:
+    """The newest `seen` among the app's published sources (store checks do not count)."""
+    dates = [source_date(r.seen) for r in app.sources if r.verified == "published"]
+    return max((d for d in dates if d is not None), default=None)
+
+
+def freshness_findings(registry: Registry) -> Iterator[Finding]:
+    """Apps whose newest published source is over 24 months older than the registry.
+
+    Measured against the registry's own `updated:` date, not today's, so the result of a
+    given registry never changes with the calendar. Store checks show that a listing
+    exists, not that payment pages still use its values, so only published sources count;
+    deprecated apps are kept for recognition and are left out.
+    """
+    updated = source_date(registry.updated)
+    if updated is None:
+        return
+    limit = months_before(updated, FRESHNESS_MONTHS)
+    for app in registry.apps:
+        if app.status is reg.Status.DEPRECATED:
+            continue
+        newest = newest_published(app)
+        if newest is not None and newest >= limit:
+            continue
+        found = f"newest published source is from {newest}" if newest else "no dated source"
+        yield Finding(
+            app.origin,
+            app.line,
+            f"apps[{app.id}].sources",
+            Severity.REVIEW,
+            f"{found}, over {FRESHNESS_MONTHS} months before the registry's updated "
+            f"{registry.updated}: look for a current list",
+        )
 
 
 _DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
@@ -90,7 +154,9 @@ def _date_findings(doc: Located) -> Iterator[Finding]:
     places: list[tuple[tuple[str | int, ...], object]] = [(("updated",), data.get("updated"))]
     for index, source in enumerate(_list(data.get("sources"))):
         if isinstance(source, dict):
-            places.append((("sources", index, "date"), source.get("date")))
+            for key in ("seen", "read", "date"):
+                if key in source:
+                    places.append((("sources", index, key), source.get(key)))
     for index, app in enumerate(_list(data.get("apps"))):
         if isinstance(app, dict):
             for ref_index, ref in enumerate(_list(app.get("sources"))):
@@ -196,13 +262,22 @@ def app_record(app: App) -> dict[str, Any]:
         record["status_note"] = app.status_note
     record |= {
         "priority": {"tier": app.priority.tier, "order": app.priority.order},
+        **(
+            {"ios_priority": {"tier": app.ios_priority.tier, "order": app.ios_priority.order}}
+            if app.ios_priority
+            else {}
+        ),
         "methods": list(app.methods),
         "ios_schemes": list(app.ios_schemes),
+        **({"ios_main": app.ios_main} if app.ios_main != 1 else {}),
         "android_packages": list(app.android_packages),
         "android_schemes": list(app.android_schemes),
+        **({"android_fallbacks": dict(app.android_fallbacks)} if app.android_fallbacks else {}),
         "app_store_id": app.app_store_id,
         "returns": {"android": app.returns_android, "ios": app.returns_ios},
     }
+    if app.confidence:
+        record["confidence"] = {"level": app.confidence.level, "note": app.confidence.note}
     if app.aliases:
         record["aliases"] = [
             {"value": a.value, "of": a.of, **({"note": a.note} if a.note else {})}
@@ -229,17 +304,27 @@ def app_record(app: App) -> dict[str, Any]:
     return record
 
 
+def pg_record(pg: reg.Pg) -> dict[str, Any]:
+    record: dict[str, Any] = {"name": pg.name, "include": list(pg.include)}
+    if pg.hosts:
+        record["hosts"] = [{"pattern": h.pattern, "source": h.source} for h in pg.hosts]
+    return record
+
+
 def registry_record(registry: Registry) -> dict[str, Any]:
     record: dict[str, Any] = {
         "version": registry.version,
         "updated": registry.updated,
-        "pgs": {
-            code: {"name": pg.name, "include": list(pg.include)}
-            for code, pg in registry.pgs.items()
-        },
+        "pgs": {code: pg_record(pg) for code, pg in registry.pgs.items()},
         "apps": [app_record(app) for app in registry.apps],
         "sources": [
-            {"id": s.id, "where": s.where, "commit": s.commit or None, "date": s.date}
+            {
+                "id": s.id,
+                "where": s.where,
+                "commit": s.commit or None,
+                "seen": s.seen,
+                "read": s.read,
+            }
             for s in registry.sources.values()
         ],
     }
@@ -313,13 +398,27 @@ def show_detail(app: App, registry: Registry) -> str:
         f"  category:         {app.category}",
         f"  status:           {app.status}" + (f" ({app.status_note})" if app.status_note else ""),
         f"  priority:         tier {app.priority.tier}, order {app.priority.order}",
+    ]
+    if app.ios_priority:
+        lines.append(
+            f"  iOS priority:     tier {app.ios_priority.tier}, order {app.ios_priority.order}"
+        )
+    lines += [
         f"  methods:          {join(app.methods)}",
-        f"  iOS schemes:      {join(app.ios_schemes)}",
+        f"  iOS schemes:      {join(app.ios_schemes)}"
+        + (f" (main: {join(app.ios_main_schemes)})" if app.ios_main != 1 else ""),
         f"  Android packages: {join(app.android_packages)}",
         f"  Android schemes:  {join(app.android_schemes)}",
+    ]
+    lines += [
+        f"  Android fallback: {scheme} -> {package}" for scheme, package in app.android_fallbacks
+    ]
+    lines += [
         f"  App Store id:     {app.app_store_id or '-'}",
         f"  returns:          android {_yes(app.returns_android)}, ios {_yes(app.returns_ios)}",
     ]
+    if app.confidence:
+        lines.append(f"  confidence:       {app.confidence.level}: {app.confidence.note}")
     lines += [f"  alias:            {a.value} -> {a.of} ({a.note})" for a in app.aliases]
     lines += [
         f"  exception:        {e.value} [{e.rule}] {e.source}: {e.note}" for e in app.exceptions
@@ -333,6 +432,8 @@ def show_detail(app: App, registry: Registry) -> str:
         where = f" {source.where}" if source else ""
         values = f" [{', '.join(ref.values)}]" if ref.values else ""
         lines.append(f"    {ref.id} ({ref.verified}, seen {ref.seen}){values}:{where}")
+    newest = newest_published(app)
+    lines.append(f"  newest published: {newest or '-'}")
     lines.append(f"  defined at:       {app.origin}:{app.line}")
     return "\n".join(lines) + "\n"
 
@@ -408,9 +509,55 @@ def export_markdown(registry: Registry) -> str:
             f"| `{_md(al.value)}` | `{_md(al.of)}` | `{a.id}` | {_md(al.note)} |"
             for a, al in aliased
         ]
-    out += ["", "## Sources", "", "| id | where | commit | date |", "|---|---|---|---|"]
+    special = [a for a in registry.apps if a.ios_priority or a.ios_main != 1 or a.android_fallbacks]
+    if special:
+        out += [
+            "",
+            "## iOS order and Android fallbacks",
+            "",
+            "Apps whose iOS schemes have their own priority, whose first iOS schemes share the "
+            "main slot, or whose schemes fall back to another app's Play package.",
+            "",
+            "| id | iOS priority | main iOS schemes | Android fallbacks |",
+            "|---|---|---|---|",
+        ]
+        out += [
+            f"| `{a.id}` | "
+            + (
+                f"tier {a.ios_priority.tier}, order {a.ios_priority.order}"
+                if a.ios_priority
+                else "—"
+            )
+            + f" | {_codes(a.ios_main_schemes)} | "
+            + (", ".join(f"`{k}` → `{v}`" for k, v in a.android_fallbacks) or "—")
+            + " |"
+            for a in special
+        ]
+    confident = [a for a in registry.apps if a.confidence]
+    if confident:
+        out += ["", "## Confidence", "", "Apps backed only by weak sources.", ""]
+        out += [
+            f"- `{a.id}` ({a.confidence.level}): {_md(a.confidence.note)}"
+            for a in confident
+            if a.confidence
+        ]
+    out += ["", "## PG hosts", "", "| PG | hosts | sources |", "|---|---|---|"]
     out += [
-        f"| `{s.id}` | {_md(s.where)} | {_md(s.commit) or '—'} | {s.date} |"
+        f"| `{pg.code}` | {_codes(h.pattern for h in pg.hosts)} | "
+        f"{', '.join(dict.fromkeys(h.source for h in pg.hosts)) or '—'} |"
+        for pg in registry.pgs.values()
+    ]
+    out += [
+        "",
+        "## Sources",
+        "",
+        "`seen` is the date of the list itself, `read` when it was read.",
+        "",
+        "| id | where | commit | seen | read |",
+        "|---|---|---|---|---|",
+    ]
+    out += [
+        f"| `{s.id}` | {_md(s.where)} | {_md(s.commit) or '—'} | {s.seen} | {s.read} |"
         for s in registry.sources.values()
     ]
     if registry.known_non_payment:
@@ -455,6 +602,7 @@ CSV_COLUMNS = (
     "returns_ios",
     "aliases",
     "sources",
+    "confidence",
 )
 
 
@@ -483,6 +631,7 @@ def export_csv(registry: Registry) -> str:
                 _yes(a.returns_ios),
                 " ".join(x.value for x in a.aliases),
                 " ".join(s.id for s in a.sources),
+                a.confidence.level if a.confidence else "",
             )
         )
     return buffer.getvalue()
@@ -501,6 +650,7 @@ class FieldChange:
     new: Any = None
     added: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
+    changed: tuple[str, ...] = ()  # keyed items (sources by id, aliases by value) edited in place
 
 
 @dataclass(frozen=True)
@@ -576,13 +726,81 @@ def _list_change(old: Sequence[str], new: Sequence[str]) -> ListChange:
     return ListChange(added, removed, common_old != common_new)
 
 
+def _edits(was: Mapping[str, Any], now: Mapping[str, Any], skip: str = "") -> list[str]:
+    """`field `old` → `new`` for each field that differs; a missing field shows as —."""
+
+    def shown(item: Mapping[str, Any], name: str) -> str:
+        return f"`{_flow(item[name])}`" if name in item else "—"
+
+    return [
+        f"{f} {shown(was, f)} → {shown(now, f)}"
+        for f in dict.fromkeys([*was, *now])
+        if f != skip and ((f in was) != (f in now) or was.get(f) != now.get(f))
+    ]
+
+
+def _item_changes(prefix: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> list[FieldChange]:
+    """Top-level keyed items (sources, PGs ...): whole items added or removed, else field edits."""
+    changes = []
+    for key in dict.fromkeys([*old, *new]):
+        before, after = old.get(key), new.get(key)
+        if before == after:
+            continue
+        field = f"{prefix}.{key}"
+        if isinstance(before, dict) and isinstance(after, dict):
+            changes.append(FieldChange(field, changed=tuple(_edits(before, after))))
+        else:
+            changes.append(
+                FieldChange(
+                    field,
+                    None if before is None else _flow(before),
+                    None if after is None else _flow(after),
+                )
+            )
+    return changes
+
+
+def _keyed_change(key: str, before: list[Any], after: list[Any]) -> FieldChange | None:
+    """Items of a keyed list (sources by id, ...) compared by key, edits shown field by field."""
+    name = _KEYED[key]
+    if not all(isinstance(i, dict) and name in i for i in [*before, *after]):
+        return None
+    old_items = {str(i[name]): i for i in before}
+    new_items = {str(i[name]): i for i in after}
+    if len(old_items) != len(before) or len(new_items) != len(after):
+        return None
+    edits = []
+    for item_key in (k for k in new_items if k in old_items):
+        fields = _edits(old_items[item_key], new_items[item_key], skip=name)
+        if fields:
+            edits.append(f"`{item_key}` " + ", ".join(fields))
+    return FieldChange(
+        key,
+        added=tuple(_flow(v) for k, v in new_items.items() if k not in old_items),
+        removed=tuple(_flow(v) for k, v in old_items.items() if k not in new_items),
+        changed=tuple(edits),
+    )
+
+
 def _field_changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[FieldChange, ...]:
     changes = []
     for key in dict.fromkeys([*old, *new]):
         before, after = old.get(key), new.get(key)
         if before == after:
             continue
-        if isinstance(before, list | None) and isinstance(after, list | None) and (before or after):
+        keyed = (
+            _keyed_change(key, before or [], after or [])
+            if key in _KEYED and isinstance(before, list | None) and isinstance(after, list | None)
+            else None
+        )
+        if keyed is not None:
+            if keyed.added or keyed.removed or keyed.changed:
+                changes.append(keyed)
+            else:
+                changes.append(FieldChange(key, _flow(before), _flow(after)))  # order only
+        elif (
+            isinstance(before, list | None) and isinstance(after, list | None) and (before or after)
+        ):
             if all(isinstance(v, str) for v in [*(before or []), *(after or [])]):
                 items = _list_change(before or [], after or [])
             else:
@@ -651,20 +869,10 @@ def diff(
         if str(old_data.get(key)) != str(new_data.get(key)):
             other.append(FieldChange(key, _flow(old_data.get(key)), _flow(new_data.get(key))))
     for key, field_key in (("sources", "id"), ("known_non_payment", "value")):
-        before_items, after_items = (
-            _keyed(old_data.get(key), field_key),
-            _keyed(new_data.get(key), field_key),
+        other += _item_changes(
+            key, _keyed(old_data.get(key), field_key), _keyed(new_data.get(key), field_key)
         )
-        change = _field_changes(
-            {k: _flow(v) for k, v in before_items.items()},
-            {k: _flow(v) for k, v in after_items.items()},
-        )
-        other += [FieldChange(f"{key}.{c.field}", c.old, c.new) for c in change]
-    pg_changes = _field_changes(
-        {k: _flow(v) for k, v in (old_data.get("pgs") or {}).items()},
-        {k: _flow(v) for k, v in (new_data.get("pgs") or {}).items()},
-    )
-    other += [FieldChange(f"pgs.{c.field}", c.old, c.new) for c in pg_changes]
+    other += _item_changes("pgs", old_data.get("pgs") or {}, new_data.get("pgs") or {})
 
     effect, note, versions = None, "", (str(old_data.get("version")), str(new_data.get("version")))
     try:
@@ -693,14 +901,18 @@ def generated_effect(old: Registry, new: Registry, ios_query_limit: int) -> Effe
 
 
 def _change_text(change: FieldChange) -> str:
-    if change.added or change.removed:
-        if len(change.added) == 1 and len(change.removed) == 1:
+    if change.added or change.removed or change.changed:
+        if len(change.added) == 1 and len(change.removed) == 1 and not change.changed:
             return f"`{change.removed[0]}` → `{change.added[0]}`"
         parts = []
         if change.added:
             parts.append("added " + ", ".join(f"`{v}`" for v in change.added))
         if change.removed:
             parts.append("removed " + ", ".join(f"`{v}`" for v in change.removed))
+        if change.changed:
+            edited = "; ".join(change.changed)
+            # keyed items (`id` ...) read as "changed"; a single item's field edits stand alone
+            parts.append(f"changed {edited}" if edited.startswith("`") else edited)
         return "; ".join(parts)
     if change.old is None:
         return f"set to `{change.new}`"
@@ -791,6 +1003,7 @@ def diff_json(result: RegistryDiff) -> str:
             "new": c.new,
             "added": list(c.added),
             "removed": list(c.removed),
+            "changed": list(c.changed),
         }
 
     def lists(c: ListChange) -> dict[str, Any]:

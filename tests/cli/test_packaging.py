@@ -34,7 +34,7 @@ def smoke(python: Path, workdir: Path) -> None:
     run(
         python, "-m", "schemegen", "generate", "--app-scheme", "myshop", "--out", "out", cwd=workdir
     )
-    assert (workdir / "out" / "ios" / "PaymentWebViewHandler.swift").is_file()
+    assert (workdir / "out" / "ios" / "swift" / "PaymentWebViewHandler.swift").is_file()
     assert (workdir / "out" / "android" / "PaymentWebViewClient.kt").is_file()
     listing = run(python, "-m", "schemegen", "list", "--format", "json", cwd=workdir)
     assert '"isp_paybooc"' in listing
@@ -58,11 +58,39 @@ def test_wheel_in_a_clean_venv(tmp_path: Path) -> None:
     assert "schemegen/schemes.yaml" in names
     assert "schemegen/schemes.schema.json" in names
     assert "schemegen/templates/android/handler.java.jinja" in names
+    assert "schemegen/_registry.pickle" in names
     python = new_venv(tmp_path / "venv")
     run(python, "-m", "pip", "install", "-q", wheel, cwd=tmp_path)
     work = tmp_path / "elsewhere"
     work.mkdir()
     smoke(python, work)
+    snapshot_is_used_until_the_yaml_changes(python, work)
+
+
+LINT_AND_REPORT = """
+import sys
+from schemegen.cli.main import main
+code = main(["lint", "--format", "json", sys.argv[1]])
+print("validated" if "yaml" in sys.modules else "snapshot", code)
+"""
+
+
+def snapshot_is_used_until_the_yaml_changes(python: Path, work: Path) -> None:
+    manifest = work / "AndroidManifest.xml"
+    manifest.write_text(
+        '<manifest xmlns:android="http://schemas.android.com/apk/res/android" package="a.b">'
+        "<application/></manifest>\n",
+        encoding="utf-8",
+    )
+    first = run(python, "-c", LINT_AND_REPORT, manifest, cwd=work).splitlines()[-1]
+    assert first.startswith("snapshot")
+    site = run(
+        python, "-c", "import schemegen, os; print(os.path.dirname(schemegen.__file__))", cwd=work
+    )
+    shipped = Path(site.strip()) / "schemes.yaml"
+    shipped.write_text(shipped.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    second = run(python, "-c", LINT_AND_REPORT, manifest, cwd=work).splitlines()[-1]
+    assert second == first.replace("snapshot", "validated")
 
 
 def test_editable_install(tmp_path: Path) -> None:

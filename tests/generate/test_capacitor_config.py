@@ -160,13 +160,23 @@ def test_type_checks_against_capacitor_config_and_holds_the_hosts(tmp_path: Path
 
 @pytest.mark.slow
 def test_type_checks_the_real_registry_output(tmp_path: Path) -> None:
+    options = Options(
+        app_scheme="myshop", framework="capacitor", redirect_url="https://shop.example.com/done"
+    )
+    built, _ = build_view(registry.load(), Criteria(), options)
+    assert built.pg_hosts
+    proc = tsc(render_body(TARGET, built), tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    hosts = [pattern for _, pattern, _ in built.pg_hosts] + ["shop.example.com"]
+    assert allow_navigation(tmp_path) == [hosts, hosts]
+
+
+def test_no_redirect_url_no_redirect_host() -> None:
     built, _ = build_view(
         registry.load(), Criteria(), Options(app_scheme="myshop", framework="capacitor")
     )
-    proc = tsc(render_body(TARGET, built), tmp_path)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    hosts = [pattern for _, pattern, _ in built.pg_hosts] + ["example.com"]
-    assert allow_navigation(tmp_path) == [hosts, hosts]
+    assert built.redirect_host == ""
+    assert "--redirect-url" not in render_body(TARGET, built)
 
 
 @pytest.mark.slow

@@ -36,12 +36,25 @@ def plist_of(text: str) -> dict[str, object]:
     return plistlib.loads(text.encode("utf-8"))
 
 
+DEFAULT_25 = [
+    # tier 1: card apps of the major issuers and ISP; NH Pay has two main schemes
+    *("ispmobile", "kb-acp", "shinhan-sr-ansimclick", "hdcardappcardansimclick"),
+    *("mpocket.online.ansimclick", "nhallonepayansimclick", "nhappcardansimclick"),
+    *("lotteappcard", "cloudpay", "com.wooricard.wcard", "monimopay", "citimobileapp"),
+    "kftc-bankpay",  # tier 2
+    # tier 3: the major wallets, then Syrup's iOS slot
+    *("supertoss", "kakaotalk", "naversearchthirdlogin", "payco", "shinsegaeeasypayment"),
+    *("lmslpay", "hanawalletmembers", "tswansimclick"),
+    *("kakaobank", "kbbank", "newsmartpib", "s-bankpay"),  # tier 4: banks
+]
+
+
 def test_default_ios_list_is_25_in_priority_order_with_key_schemes() -> None:
     schemes = plist_of(run_generate().by_key["plist"])["LSApplicationQueriesSchemes"]
-    assert isinstance(schemes, list)
-    assert len(schemes) == 25
-    for required in ("ispmobile", "kftc-bankpay", "kb-acp", "nhappcardansimclick"):
-        assert required in schemes
+    assert schemes == DEFAULT_25
+    # kpay is in no current iOS list and Samsung Pay has no iOS app: both stay recognised
+    assert not {"kpay", "samsungpay"} & set(schemes)
+    assert {"kpay", "samsungpay"} <= set(REG.scheme_owner)
     assert "nhappvardansimclick" not in schemes
     aliases = {alias.value for app in REG.apps for alias in app.aliases}
     assert not aliases & set(schemes)
@@ -233,7 +246,7 @@ def test_class_prefix_names_files() -> None:
     options = generate.Options(app_scheme="myshop", class_prefix="Shop")
     files = generate.generate(REG, selection.Criteria(), options).files
     assert "android/ShopPaymentWebViewClient.java" in files
-    assert "ios/ShopPaymentWebViewHandler.swift" in files
+    assert "ios/swift/ShopPaymentWebViewHandler.swift" in files
 
 
 @pytest.mark.parametrize("key", ["manifest", "plist", "js"])

@@ -18,19 +18,18 @@ from schemegen.cli.main import main
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("generated") / "out"
-    assert (
-        main(["generate", "--app-scheme", "myshop", "--pg", "html5_inicis", "--out", str(folder)])
-        == 0
-    )
+    args = ["--app-scheme", "myshop", "--pg", "html5_inicis", "--imp-code", "imp12345678"]
+    args += ["--redirect-url", "https://shop.example.com/payments/complete"]
+    assert main(["generate", *args, "--out", str(folder)]) == 0
     return folder
 
 
 @pytest.mark.parametrize(
     ("name", "lang"),
     [
-        ("ios/PaymentWebViewHandler.swift", "swift"),
-        ("ios/PaymentWebViewHandler.h", "objc"),
-        ("ios/PaymentWebViewHandler.m", "objc"),
+        ("ios/swift/PaymentWebViewHandler.swift", "swift"),
+        ("ios/objc/PaymentWebViewHandler.h", "objc"),
+        ("ios/objc/PaymentWebViewHandler.m", "objc"),
     ],
 )
 def test_ios_handlers_parse(out: Path, name: str, lang: str) -> None:
@@ -38,7 +37,7 @@ def test_ios_handlers_parse(out: Path, name: str, lang: str) -> None:
 
 
 def test_swift_table_holds_the_registry_store_ids(out: Path) -> None:
-    swift = (out / "ios/PaymentWebViewHandler.swift").read_text(encoding="utf-8")
+    swift = (out / "ios/swift/PaymentWebViewHandler.swift").read_text(encoding="utf-8")
     assert '"ispmobile": "id369125087"' in swift
     assert '"kftc-bankpay": "id398456030"' in swift
 

@@ -59,3 +59,15 @@ def test_plist_fragment_keeps_values_inside_strings(payload: str) -> None:
     assert data["LSApplicationQueriesSchemes"][1] == "ispmobile"
     assert len(data["LSApplicationQueriesSchemes"]) == 2
     assert len(data["CFBundleURLTypes"]) == 1
+
+
+@pytest.mark.parametrize("payload", HOSTILE)
+def test_plist_fragment_with_the_ats_block_keeps_values_inside_strings(payload: str) -> None:
+    view = sample_view(query_schemes=(payload,), app_scheme=payload, allow_http_content=True)
+    data = plistlib.loads(render.render_body(target("plist"), view).encode("utf-8"))
+    assert list(data) == [
+        "LSApplicationQueriesSchemes",
+        "CFBundleURLTypes",
+        "NSAppTransportSecurity",
+    ]
+    assert data["NSAppTransportSecurity"] == {"NSAllowsArbitraryLoadsInWebContent": True}

@@ -6,18 +6,25 @@ import itertools
 import os
 import re
 import subprocess
+import urllib.parse
 from collections.abc import Collection, Iterator
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 import tree_sitter_objc
 import tree_sitter_swift
+import yaml
 from conftest import require_tool, sample_view
 from tree_sitter import Language, Node, Parser, Tree
 
 from schemegen.generate import escape
 from schemegen.generate.render import TARGETS, View, render_body, with_header
+from schemegen.generate.views import Options, build_view, generate
+from schemegen.registry.model import load as load_registry
+from schemegen.registry.selection import Criteria
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "ios"
 TARGET = {target.key: target for target in TARGETS}
@@ -289,19 +296,33 @@ def objc_selectors(tree: Tree) -> list[str]:
     return selectors
 
 
+SWIFT_DELEGATE_METHODS = {
+    "webView(_:decidePolicyFor:decisionHandler:)",
+    "webView(_:createWebViewWith:for:windowFeatures:)",
+    "webViewDidClose(_:)",
+    "webView(_:runJavaScriptAlertPanelWithMessage:initiatedByFrame:completionHandler:)",
+    "webView(_:runJavaScriptConfirmPanelWithMessage:initiatedByFrame:completionHandler:)",
+    "webView(_:runJavaScriptTextInputPanelWithPrompt:defaultText:initiatedByFrame:completionHandler:)",
+}
+
+
 def test_swift_implements_the_delegate_methods() -> None:
     functions = swift_functions(swift_tree())
     assert {
-        "webView(_:decidePolicyFor:decisionHandler:)",
-        "webView(_:runJavaScriptAlertPanelWithMessage:initiatedByFrame:completionHandler:)",
-        "webView(_:runJavaScriptConfirmPanelWithMessage:initiatedByFrame:completionHandler:)",
+        *SWIFT_DELEGATE_METHODS,
         "route(_:)",
         "appStoreURL(forScheme:)",
+        "bankTransferContinuation(for:)",
+        "transferRedirect(for:)",
         "configure(_:)",
         "handleOpenURL(_:)",
     } <= set(functions)
     configure = text(functions["configure(_:)"])
     assert "HTTPCookieStorage.shared.cookieAcceptPolicy = .always" in configure
+    assert "webView.configuration.preferences.javaScriptCanOpenWindowsAutomatically = true" in (
+        configure
+    )
+    assert "self.webView = webView" in configure
 
 
 def test_swift_routing_is_pure() -> None:
@@ -338,8 +359,13 @@ def test_objc_implements_the_delegate_methods() -> None:
     tokens = code_tokens(parse(source, "objc"), "objc")
     assert {
         "decidePolicyForNavigationAction",
+        "createWebViewWithConfiguration",
+        "webViewDidClose",
         "runJavaScriptAlertPanelWithMessage",
         "runJavaScriptConfirmPanelWithMessage",
+        "runJavaScriptTextInputPanelWithPrompt",
+        "bankTransferContinuationForURL",
+        "transferRedirectForURL",
         "actionForURL",
         "appStoreURLForScheme",
         "configureWebView",
@@ -421,6 +447,587 @@ def test_entry_point_is_documented(key: str) -> None:
         assert "- (void)scene:(UIScene *)scene openURLContexts:" in source
         assert "- (BOOL)application:(UIApplication *)app" in source
     assert "myshop" not in skeleton(source, lang_of(key)), "app_scheme outside a literal"
+
+
+# --- the URL table, the scheme tables and the fixed routing shape -----------------------------
+
+URL_CASES = Path(__file__).resolve().parent.parent / "url_cases.yaml"
+STORE_PREFIX = "itms-apps://apps.apple.com/app/"
+
+# The routing functions, literals masked and whitespace collapsed: every decision they make
+# comes from the tables above them, so checking the tables checks the routing.
+SWIFT_SHAPES = {
+    "route(_:)": "nonisolated static func route(_ url: URL) -> Action { guard let scheme = "
+    "url.scheme?.lowercased(), !webSchemes.contains(scheme) else { return .allow } if scheme == "
+    "appScheme.lowercased() { return .paymentReturn(url) } return .openExternal(url) }",
+    "appStoreURL(forScheme:)": "nonisolated static func appStoreURL(forScheme scheme: String) -> "
+    "URL? { guard let id = appStoreIDs[scheme.lowercased()] else { return nil } return "
+    "URL(string: <literal> + id) }",
+}
+OBJC_SHAPES = {
+    "actionForURL": "+ (PaymentWebViewAction)actionForURL:(NSURL *)url { NSString *scheme = "
+    "url.scheme.lowercaseString; if (scheme == nil || [self.webSchemes containsObject:scheme]) { "
+    "return PaymentWebViewActionAllow; } if ([scheme isEqualToString:self.appScheme."
+    "lowercaseString]) { return PaymentWebViewActionPaymentReturn; } return "
+    "PaymentWebViewActionOpenExternal; }",
+    "appStoreURLForScheme": "+ (nullable NSURL *)appStoreURLForScheme:(NSString *)scheme { "
+    "NSString *appID = self.appStoreIDs[scheme.lowercaseString]; if (appID == nil) { return nil; "
+    "} return [NSURL URLWithString:[<literal> stringByAppendingString:appID]]; }",
+}
+
+
+def shape(node: Node, lang: str) -> str:
+    """The node's source with string literals masked and whitespace collapsed."""
+    return " ".join(skeleton(text(node), lang).split())
+
+
+def swift_table(tree: Tree, name: str) -> list[str]:
+    """The string literals in the initializer of the static property `name`."""
+    for node in walk(tree.root_node):
+        pattern = node.child_by_field_name("name") if node.type == "property_declaration" else None
+        if pattern is not None and text(pattern) == name:
+            return [text(n) for n in literals_in(node, "swift")]
+    raise AssertionError(f"no property {name}")
+
+
+def objc_method(tree: Tree, name: str) -> Node:
+    for node in walk(tree.root_node):
+        if node.type == "method_definition":
+            names = [text(c) for c in node.children if c.type == "identifier"]
+            if names[:1] == [name]:
+                return node
+    raise AssertionError(f"no method {name}")
+
+
+def literals_in(node: Node, lang: str) -> list[Node]:
+    kinds = STRING_LITERALS[lang]
+    return [n for n in walk(node, kinds) if n.type in kinds]
+
+
+def objc_table(tree: Tree, name: str) -> list[str]:
+    return [text(n) for n in literals_in(objc_method(tree, name), "objc")]
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The values the iOS routers decide with, read back out of a generated file."""
+
+    app_scheme: str
+    web_schemes: frozenset[str]
+    store_ids: dict[str, str]
+
+
+def tables_of(key: str, view: View) -> Tables:
+    """Check that `key`'s tables hold exactly the view's values, then return those values."""
+    tree = parse(render(key, view), lang_of(key))
+    if key == "swift":
+        quote = escape.swift_string
+        app = swift_table(tree, "appScheme")
+        web = swift_table(tree, "webSchemes")
+        store = swift_table(tree, "appStoreIDs")
+    else:
+        quote = escape.objc_string
+        app = objc_table(tree, "appScheme")
+        web = objc_table(tree, "webSchemes")
+        store = objc_table(tree, "appStoreIDs")
+    assert app == [quote(view.app_scheme)]
+    assert sorted(web) == sorted(quote(s) for s in view.ios_web_schemes)
+    assert len(set(web)) == len(web)
+    assert store == [quote(value) for pair in view.scheme_store_ids for value in pair]
+    return Tables(view.app_scheme, frozenset(view.ios_web_schemes), dict(view.scheme_store_ids))
+
+
+# What UIApplication.open finds on every iPhone, whatever the scenario: the dialer and mail for
+# the system schemes, the App Store for its own links.
+SYSTEM_SCHEMES = frozenset({"tel", "mailto", "sms"})
+APP_STORE_SCHEMES = frozenset({"itms-apps", "itms-appss"})
+
+
+def ios_outcome(url: str, tables: Tables, installed: frozenset[str]) -> dict[str, Any]:
+    """What the pinned routing shape does with `url` when the apps behind `installed` are there:
+    route(_:), then UIApplication.open, then the App Store page from appStoreIDs."""
+    scheme = urllib.parse.urlsplit(url).scheme.lower()
+    if not scheme or scheme in tables.web_schemes:
+        return {"action": "web"}
+    if scheme == tables.app_scheme.lower():
+        outcome: dict[str, Any] = {"action": "return", "url": url}
+        if (next_page := bank_transfer_continuation(url)) is not None:
+            outcome["continue"] = next_page
+        if (redirect := transfer_redirect(url)) is not None:
+            outcome["redirect"] = redirect
+        return outcome
+    return open_outcome(url, scheme, tables, installed)
+
+
+def open_outcome(
+    url: str, scheme: str, tables: Tables, installed: frozenset[str]
+) -> dict[str, Any]:
+    """openExternal: UIApplication.open, and the App Store page when nothing opened the URL."""
+    if scheme in SYSTEM_SCHEMES:
+        return {"action": "external", "url": url}
+    if scheme in APP_STORE_SCHEMES:
+        return {"action": "store", "url": url}
+    if scheme in installed:
+        return {"action": "launch", "url": url, "package": None}
+    store_id = tables.store_ids.get(scheme)
+    if store_id is not None:
+        return {"action": "store", "url": STORE_PREFIX + store_id}
+    return {"action": "not_installed", "scheme": scheme, "package": None}
+
+
+def bank_transfer_continuation(url: str) -> str | None:
+    """bankTransferContinuation(for:): `callbackparam1` + `?` + the return's query, https only."""
+    query = urllib.parse.urlsplit(url).query
+    values = dict(urllib.parse.parse_qsl(query))
+    page = values.get("callbackparam1")
+    if not query or page is None:
+        return None
+    target = page + ("&" if "?" in page else "?") + query
+    return target if urllib.parse.urlsplit(target).scheme == "https" else None
+
+
+def transfer_redirect(url: str) -> str | None:
+    """transferRedirect(for:): the decoded `m_redirect_url`, the other pairs as its query."""
+    rest = urllib.parse.unquote(url.split(":", 1)[1].lstrip("/?"))
+    pairs = urllib.parse.parse_qsl(rest)
+    redirect = next((value for name, value in pairs if name == "m_redirect_url"), None)
+    if redirect is None or urllib.parse.urlsplit(redirect).scheme != "https":
+        return None
+    others = [(name, value) for name, value in pairs if name != "m_redirect_url"]
+    glue = "&" if "?" in redirect else "?"
+    return redirect + glue + urllib.parse.urlencode(others)
+
+
+@cache
+def url_table() -> dict[str, Any]:
+    table: dict[str, Any] = yaml.safe_load(URL_CASES.read_text(encoding="utf-8"))
+    return table
+
+
+def url_cases() -> list[dict[str, Any]]:
+    return [case for case in url_table()["cases"] if "ios" in case["platforms"]]
+
+
+def installed_schemes(scenario: str) -> frozenset[str]:
+    """`installed` has every app of the table's `apps`; `missing` has none of them."""
+    if scenario == "missing":
+        return frozenset()
+    return frozenset(scheme for app in url_table()["apps"] for scheme in app["schemes"])
+
+
+@cache
+def registry_view() -> View:
+    """The view `generate --app-scheme myshop` renders, from the shipped registry."""
+    return build_view(load_registry(), Criteria(), Options(app_scheme="myshop"))[0]
+
+
+def test_url_table_has_ios_cases_in_ios_scenarios() -> None:
+    assert len(url_cases()) >= 15
+    for case in url_cases():
+        assert set(case["expect_ios"]) <= {"installed", "missing"}, case["id"]
+        assert "installed" in case["expect_ios"], case["id"]
+        assert not case["url"].lower().startswith("intent:"), case["id"]
+
+
+@pytest.mark.parametrize("key", ["swift", "objc"])
+def test_routing_functions_have_the_fixed_shape(key: str) -> None:
+    view = sample_view()
+    tree = parse(render(key, view), lang_of(key))
+    if key == "swift":
+        functions = swift_functions(tree)
+        found = {name: shape(functions[name], "swift") for name in SWIFT_SHAPES}
+        assert found == SWIFT_SHAPES
+    else:
+        found = {name: shape(objc_method(tree, name), "objc") for name in OBJC_SHAPES}
+        assert found == OBJC_SHAPES
+
+
+@pytest.mark.parametrize("key", ["swift", "objc"])
+@pytest.mark.parametrize("case", url_cases(), ids=lambda case: case["id"])
+def test_url_cases(key: str, case: dict[str, Any]) -> None:
+    tables = tables_of(key, sample_view())
+    expected = case["expect_ios"]
+    for scenario in ("installed", "missing"):
+        want = expected.get(scenario, expected["installed"])
+        got = ios_outcome(case["url"], tables, installed_schemes(scenario))
+        assert got == want, scenario
+
+
+@pytest.mark.parametrize("key", ["swift", "objc"])
+def test_the_registry_tables_reach_the_files(key: str) -> None:
+    view = registry_view()
+    tables = tables_of(key, view)
+    assert len(tables.store_ids) == len(view.scheme_store_ids) > 20
+    assert tables.store_ids["ispmobile"] == "id369125087"
+
+
+@pytest.mark.parametrize("key", ["swift", "objc"])
+def test_tables_follow_the_view(key: str) -> None:
+    view = sample_view(
+        app_scheme="shop2",
+        ios_web_schemes=("https", "about"),
+        scheme_store_ids=(("ispmobile", "id369125087"),),
+    )
+    tables = tables_of(key, view)
+    assert ios_outcome("http://a.example/", tables, frozenset()) == {
+        "action": "not_installed",
+        "scheme": "http",
+        "package": None,
+    }
+    assert ios_outcome("shop2://x", tables, frozenset()) == {"action": "return", "url": "shop2://x"}
+
+
+def test_shape_check_notices_a_changed_router() -> None:
+    source = render("swift", sample_view()).replace(
+        "if scheme == appScheme.lowercased()",
+        'if scheme == appScheme.lowercased() || scheme == "x"',
+    )
+    route = swift_functions(parse(source, "swift"))["route(_:)"]
+    assert shape(route, "swift") != SWIFT_SHAPES["route(_:)"]
+
+
+# --- delegate method names against the SDK ---------------------------------------------------
+
+DELEGATE_METHODS = Path(__file__).resolve().parent / "ios_delegate_methods.txt"
+
+
+def sdk_delegate_methods(lang: str) -> set[str]:
+    lines = DELEGATE_METHODS.read_text(encoding="utf-8").splitlines()
+    return {
+        name
+        for line in lines
+        if not line.startswith("#")
+        for kind, name in [line.split()]
+        if kind == lang
+    }
+
+
+def objc_defined_selectors(source: str) -> set[str]:
+    """Selectors of the methods the implementation defines, e.g. `webViewDidClose:`."""
+    found = set()
+    for node in walk(parse(source, "objc").root_node):
+        if node.type != "method_definition":
+            continue
+        parts = [
+            text(child)
+            for child, after in itertools.pairwise(node.children)
+            if child.type == "identifier" and after.type in (":", "method_parameter")
+        ]
+        keywords = [text(c) for c in node.children if c.type == "identifier"]
+        found.add("".join(p + ":" for p in parts) if parts else keywords[0])
+    return found
+
+
+def test_swift_delegate_methods_are_the_sdk_names() -> None:
+    functions = swift_functions(swift_tree())
+    implemented = {name for name in functions if name.startswith("webView")}
+    assert implemented == sdk_delegate_methods("swift") == SWIFT_DELEGATE_METHODS
+
+
+def test_objc_delegate_methods_are_the_sdk_selectors() -> None:
+    defined = objc_defined_selectors(render("objc", sample_view()))
+    implemented = {name for name in defined if name.startswith("webView")}
+    assert implemented == sdk_delegate_methods("objc")
+
+
+def objc_declared_selectors(header: str) -> set[str]:
+    """Methods and class properties the header declares, as selectors."""
+    found = set()
+    for node in walk(parse(header, "objc").root_node):
+        if node.type == "method_declaration":
+            parts = [
+                text(child)
+                for child, after in itertools.pairwise(node.children)
+                if child.type == "identifier" and after.type in (":", "method_parameter")
+            ]
+            names = [text(c) for c in node.children if c.type == "identifier"]
+            found.add("".join(p + ":" for p in parts) if parts else names[0])
+        elif node.type == "property_declaration":
+            found.add(text(node).rstrip(";").split("*")[-1].strip())
+    return found
+
+
+def test_objc_implementation_defines_what_the_header_declares() -> None:
+    view = sample_view()
+    declared = objc_declared_selectors(render("objc-header", view))
+    assert {"webSchemes", "bankTransferContinuationForURL:", "transferRedirectForURL:"} <= declared
+    missing = declared - objc_defined_selectors(render("objc", view)) - {"init", "new"}
+    assert missing == set()
+
+
+def test_a_misspelt_delegate_method_is_caught() -> None:
+    source = render("objc", sample_view()).replace(
+        "runJavaScriptTextInputPanelWithPrompt", "runJavaScriptTextInputPanelWithPromt"
+    )
+    implemented = {name for name in objc_defined_selectors(source) if name.startswith("webView")}
+    assert implemented != sdk_delegate_methods("objc")
+
+
+WEBKIT_NAMES = Path(__file__).resolve().parent / "ios_webkit_names.txt"
+# Chains of WebKit members the Objective-C handler uses, checked segment by segment.
+OBJC_WEBKIT_CHAINS = (
+    "webView.configuration.preferences.javaScriptCanOpenWindowsAutomatically",
+    "navigationAction.request.URL",
+    "webView.navigationDelegate",
+    "webView.UIDelegate",
+    "popup.navigationDelegate",
+    "popup.UIDelegate",
+    "[[WKWebView alloc] initWithFrame:",
+    "[webView loadRequest:",
+    "[_webView loadRequest:",
+)
+
+
+def webkit_names(kind: str) -> set[str]:
+    lines = WEBKIT_NAMES.read_text(encoding="utf-8").splitlines()
+    return {line.split()[1] for line in lines if line.split()[:1] == [kind]}
+
+
+@pytest.mark.parametrize("key", IOS_KEYS)
+def test_webkit_type_names_are_declared_by_webkit(key: str) -> None:
+    tokens = code_tokens(parse(render(key, sample_view()), lang_of(key)), lang_of(key))
+    used = {token for token in tokens if re.fullmatch(r"WK[A-Z]\w*", token)}
+    assert used
+    assert used <= webkit_names("type"), used - webkit_names("type")
+
+
+def test_objc_webkit_members_are_declared_by_webkit() -> None:
+    source = render("objc", sample_view())
+    members = webkit_names("member")
+    for chain in OBJC_WEBKIT_CHAINS:
+        assert chain in source, chain
+    segments = {
+        "configuration",
+        "preferences",
+        "javaScriptCanOpenWindowsAutomatically",
+        "request",
+        "navigationDelegate",
+        "UIDelegate",
+        "initWithFrame:configuration:",
+        "loadRequest:",
+    }
+    assert segments <= members
+    assert "initWithFrame:webView.bounds configuration:configuration]" in source
+
+
+def test_a_misspelt_webkit_constant_is_caught() -> None:
+    source = render("objc", sample_view()).replace(
+        "WKNavigationActionPolicyAllow", "WKNavigationActionPolicyAlow"
+    )
+    used = {t for t in code_tokens(parse(source, "objc"), "objc") if t.startswith("WK")}
+    assert not used <= webkit_names("type")
+
+
+# --- popups, panels, continuation --------------------------------------------------------------
+
+
+def swift_function_text(name: str) -> str:
+    return text(swift_functions(swift_tree())[name])
+
+
+def test_swift_popup_is_a_child_web_view_with_the_same_delegates() -> None:
+    create = swift_function_text("webView(_:createWebViewWith:for:windowFeatures:)")
+    assert "WKWebView(frame: webView.bounds, configuration: configuration)" in create
+    assert "popup.navigationDelegate = self" in create
+    assert "popup.uiDelegate = self" in create
+    assert "webView.addSubview(popup)" in create
+    assert "popups.append(popup)" in create
+    assert "return popup" in create
+    close = swift_function_text("webViewDidClose(_:)")
+    assert "popups.remove(at: index)" in close
+    assert "webView.removeFromSuperview()" in close
+
+
+def objc_method_node(source: str, selector_piece: str) -> Node:
+    """The method whose declaration names `selector_piece`."""
+    for node in walk(parse(source, "objc").root_node):
+        if node.type == "method_definition" and selector_piece in text(node).split("{")[0]:
+            return node
+    raise AssertionError(f"no method with {selector_piece}")
+
+
+def objc_method_text(source: str, selector_piece: str) -> str:
+    return text(objc_method_node(source, selector_piece))
+
+
+def test_objc_popup_is_a_child_web_view_with_the_same_delegates() -> None:
+    source = render("objc", sample_view())
+    create = objc_method_text(source, "createWebViewWithConfiguration:")
+    assert "initWithFrame:webView.bounds configuration:configuration]" in create
+    assert "popup.navigationDelegate = self;" in create
+    assert "popup.UIDelegate = self;" in create
+    assert "[webView addSubview:popup];" in create
+    assert "[_popups addObject:popup];" in create
+    close = objc_method_text(source, "webViewDidClose:")
+    assert "[_popups removeObjectIdenticalTo:webView];" in close
+    assert "[webView removeFromSuperview];" in close
+    configure = objc_method_text(source, "configureWebView:")
+    assert "webView.configuration.preferences.javaScriptCanOpenWindowsAutomatically = YES;" in (
+        configure
+    )
+    assert "_webView = webView;" in configure
+
+
+def calls_named(root: Node, name: str) -> list[Node]:
+    return [
+        node
+        for node in walk(root)
+        if node.type == "call_expression" and text(node.children[0]).strip() == name
+    ]
+
+
+def guarded_by_claim(node: Node, lang: str) -> bool:
+    """Inside `if answer.claim()`, or the fallback itself, which PanelAnswer calls at most once."""
+    claim = "answer.claim()" if lang == "swift" else "[answer claim]"
+    parent = node.parent
+    while parent is not None:
+        if parent.type == "if_statement" and claim in text(parent).split("{")[0]:
+            return True
+        if parent.type in ("call_expression", "message_expression") and (
+            text(parent).startswith("PanelAnswer(fallback:") or "initWithFallback:" in text(parent)
+        ):
+            return True
+        parent = parent.parent
+    return False
+
+
+def panel_methods(key: str) -> list[Node]:
+    tree = parse(render(key, sample_view()), lang_of(key))
+    if key == "swift":
+        functions = swift_functions(tree)
+        return [node for name, node in functions.items() if "runJavaScript" in name]
+    return [
+        node
+        for node in walk(tree.root_node)
+        if node.type == "method_definition" and "runJavaScript" in text(node).split("{")[0]
+    ]
+
+
+@pytest.mark.parametrize("key", ["swift", "objc"])
+def test_every_panel_answer_is_claimed_once(key: str) -> None:
+    lang = lang_of(key)
+    methods = panel_methods(key)
+    assert len(methods) == 3, "alert, confirm and prompt"
+    for method in methods:
+        calls = calls_named(method, "completionHandler")
+        assert len(calls) >= 2, text(method)[:80]
+        unguarded = [text(call) for call in calls if not guarded_by_claim(call, lang)]
+        assert unguarded == [], text(method)[:80]
+        assert "PanelAnswer" in text(method)
+        assert "Fallback" in text(method) or "fallback:" in text(method)
+
+
+@pytest.mark.parametrize("key", ["swift", "objc"])
+def test_panel_claim_check_notices_a_bare_call(key: str) -> None:
+    lang = lang_of(key)
+    source = render(key, sample_view())
+    broken = (
+        source.replace("if !present(alert, over: webView), answer.claim() {", "if true {")
+        if key == "swift"
+        else source.replace(
+            "        if ([answer claim]) {\n            completionHandler();",
+            "        if (YES) {\n            completionHandler();",
+            1,
+        )
+    )
+    assert broken != source
+    tree = parse(broken, lang)
+    methods = [
+        n
+        for n in walk(tree.root_node)
+        if n.type in ("function_declaration", "method_definition")
+        and "runJavaScriptAlertPanel" in text(n).split("{")[0]
+    ]
+    calls = calls_named(methods[0], "completionHandler")
+    assert not all(guarded_by_claim(call, lang) for call in calls)
+
+
+def test_panel_answer_falls_back_in_deinit() -> None:
+    swift = render("swift", sample_view())
+    assert "deinit {\n        fallback?()\n    }" in swift
+    objc = render("objc", sample_view())
+    assert "- (void)dealloc {\n    if (_fallback != nil) {\n        _fallback();" in objc
+
+
+def test_presentation_refuses_controllers_in_transition() -> None:
+    swift = swift_function_text("present(_:over:)")
+    assert "presenter.isBeingDismissed || presenter.isBeingPresented" in swift
+    objc = render("objc", sample_view())
+    assert "presenter.isBeingDismissed || presenter.isBeingPresented" in objc
+
+
+@pytest.mark.parametrize("key", ["swift", "objc"])
+def test_popup_navigations_route_like_any_other(key: str) -> None:
+    source = render(key, sample_view())
+    if key == "swift":
+        decide = swift_functions(parse(source, "swift"))[
+            "webView(_:decidePolicyFor:decisionHandler:)"
+        ]
+        assert "switch Self.route(url) {" in text(decide)
+    else:
+        decide = objc_method_node(source, "decidePolicyForNavigationAction:")
+        assert "switch ([self.class actionForURL:url]) {" in text(decide)
+    tokens = {text(n) for n in walk(decide, {"comment"}) if n.child_count == 0}
+    assert "targetFrame" not in tokens, "no special case for popup navigations"
+
+
+def test_swift_continuations_are_wired_to_their_paths() -> None:
+    handle = swift_function_text("handleOpenURL(_:)")
+    assert "if awaitingReturn, let next = Self.bankTransferContinuation(for: url) {" in handle
+    assert "webView?.load(URLRequest(url: next))" in handle
+    decide = swift_function_text("webView(_:decidePolicyFor:decisionHandler:)")
+    assert "Self.transferRedirect(for: url)" in decide
+    assert "bankTransferContinuation" not in decide
+    assert "awaitingReturn = true" in swift_function_text("openExternal(_:)")
+    for name in ("bankTransferContinuation(for:)", "transferRedirect(for:)"):
+        body = swift_function_text(name)
+        assert body.startswith("nonisolated static func"), name
+        assert 'target.scheme == "https"' in body
+
+
+def test_objc_continuations_are_wired_to_their_paths() -> None:
+    tree = parse(render("objc", sample_view()), "objc")
+    handle = text(objc_method(tree, "handleOpenURL"))
+    assert "_awaitingReturn ? [self.class bankTransferContinuationForURL:url] : nil" in handle
+    assert "[_webView loadRequest:" in handle
+    decide = objc_method_text(render("objc", sample_view()), "decidePolicyForNavigationAction:")
+    assert "[self.class transferRedirectForURL:url]" in decide
+    assert "bankTransferContinuation" not in decide
+    assert "_awaitingReturn = YES;" in text(objc_method(tree, "openExternalURL"))
+
+
+@pytest.mark.parametrize("key", ["swift", "objc"])
+def test_continuation_parameters(key: str) -> None:
+    source = render(key, sample_view())
+    quote = escape.swift_string if key == "swift" else escape.objc_string
+    found = {text(n) for n in literals(parse(source, lang_of(key)), lang_of(key))}
+    assert {quote("callbackparam1"), quote("m_redirect_url"), quote("https")} <= found
+
+
+@pytest.mark.parametrize("key", IOS_KEYS)
+def test_cookie_comment_says_what_the_line_does(key: str) -> None:
+    source = render(key, sample_view())
+    if key == "objc-header":
+        return
+    assert "WKWebsiteDataStore.httpCookieStore" in source
+    assert "keep the payment session in third-party cookies" not in source
+
+
+def test_swift_has_no_lazy_chain() -> None:
+    assert "lazy" not in code_tokens(swift_tree(), "swift")
+
+
+def test_each_language_folder_stands_alone() -> None:
+    reg = load_registry()
+    for lang, folder in (("swift", "ios/swift/"), ("objc", "ios/objc/")):
+        options = Options(app_scheme="myshop", platforms=("ios",), langs=(lang,))
+        files = generate(reg, Criteria(), options).files
+        code = sorted(name for name in files if name.startswith("ios/") and "/" in name[4:])
+        assert code and all(name.startswith(folder) for name in code), code
+        assert "ios/Info.plist.fragment.xml" in files
+    objc = render("objc", sample_view(class_prefix="Shop"))
+    imports = [line for line in objc.splitlines() if line.startswith("#import")]
+    assert imports == ['#import "ShopPaymentWebViewHandler.h"']
 
 
 # --- injection ---------------------------------------------------------------------------

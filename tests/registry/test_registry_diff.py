@@ -155,8 +155,71 @@ def test_json_is_structured() -> None:
         "new": None,
         "added": ["cardone-auth"],
         "removed": [],
+        "changed": [],
     } in card["changes"]
     assert "com.example.newcard" in data["effect"]["android_packages"]["added"]
+
+
+FIELDS_OLD = (
+    OLD.replace("date: '2026-01-01'", "seen: '2026-01-01', read: '2026-11'")
+    .replace(
+        "  sources:\n  - {id: src, seen: '2026-01-01', verified: published}\n- id: old_wallet",
+        "  sources:\n  - {id: src, seen: '2026-01-01', verified: published}\n"
+        "  - {id: src, seen: '2025', verified: store}\n- id: old_wallet",
+        1,
+    )
+    .replace("apps:\n", "pgs:\n  kcp: {name: NHN KCP, include: []}\napps:\n", 1)
+)
+FIELDS_NEW = (
+    FIELDS_OLD.replace("seen: '2026-01-01', read: '2026-11'", "seen: '2025-06-30', read: '2026-12'")
+    .replace(
+        "  - {id: src, seen: '2025', verified: store}",
+        "  - {id: src, seen: '2026-11', verified: store}",
+    )
+    .replace(
+        "  ios_schemes: [oldwallet]\n",
+        "  ios_priority: {tier: 8, order: 0}\n  ios_schemes: [oldwallet]\n"
+        "  android_fallbacks: {oldwallet: com.example.cardone}\n"
+        "  confidence: {level: low, note: one old manual}\n",
+    )
+    .replace("include: []}", "include: [], hosts: [{pattern: '*.kcp.co.kr', source: src}]}")
+)
+
+
+def test_new_fields_and_source_dates_are_diffed() -> None:
+    result = run_diff(FIELDS_OLD, FIELDS_NEW)
+    wallet = {c.field: c for c in next(a for a in result.changed if a.id == "old_wallet").changes}
+    assert wallet["ios_priority"].new == "{tier: 8, order: 0}"
+    assert wallet["android_fallbacks"].new == "{oldwallet: com.example.cardone}"
+    assert wallet["confidence"].new == "{level: low, note: one old manual}"
+    other = {c.field: c for c in result.other}
+    assert other["sources.src"].changed == (
+        "seen `2026-01-01` → `2025-06-30`",
+        "read `2026-11` → `2026-12`",
+    )
+    assert other["pgs.kcp"].changed == ("hosts — → `[{pattern: *.kcp.co.kr, source: src}]`",)
+    text = registry_tools.diff_text(result)
+    assert "- `sources.src`: seen `2026-01-01` → `2025-06-30`; read `2026-11` → `2026-12`" in text
+    assert "  - `ios_priority`: set to `{tier: 8, order: 0}`" in text
+    # with two apps, iOS tier 8 keeps the wallet after card_one: no reordering
+    assert result.effect is not None and result.effect.ios_query_schemes.reordered is False
+
+
+def test_app_sources_are_matched_by_id() -> None:
+    result = run_diff(FIELDS_OLD, FIELDS_NEW)
+    card = {c.field: c for c in next(a for a in result.changed if a.id == "card_one").changes}
+    # the same id twice is ambiguous: shown as whole items, never silently merged
+    assert card["sources"].added == ("{id: src, seen: 2026-11, verified: store}",)
+    wallet_new = FIELDS_NEW.replace(
+        "  - {id: src, seen: '2026-01-01', verified: published}\nsources:",
+        "  - {id: src, seen: '2024-05', verified: published}\nsources:",
+    )
+    wallet = next(a for a in run_diff(FIELDS_OLD, wallet_new).changed if a.id == "old_wallet")
+    sources = {c.field: c for c in wallet.changes}["sources"]
+    assert sources.changed == ("`src` seen `2026-01-01` → `2024-05`",)
+    assert "  - `sources`: changed `src` seen `2026-01-01` → `2024-05`" in registry_tools.diff_text(
+        run_diff(FIELDS_OLD, wallet_new)
+    )
 
 
 def test_no_changes() -> None:

@@ -33,6 +33,11 @@ def test_markdown(shipped: registry.Registry) -> None:
     assert all(line.count(" | ") == 11 for line in rows)  # no unescaped pipes
     assert "## Sources" in text and "## Known non-payment values" in text
     assert "`nhappvardansimclick` | `nhappcardansimclick` | `nh_pay`" in text
+    assert "| `lpay_legacy` | — | `lpayapp` | `lpayapp` → `com.lottemembers.android` |" in text
+    assert "| `kpay_inicis` | tier 8, order 200 | `kpay` | — |" in text
+    assert "- `momo` (low): only a 2021 third-party demo plist" in text
+    assert "| `nice` | `*.nicepay.co.kr` | nicepay-manual |" in text
+    assert "| `nicepay-manual` |" in text and "| 2023-05-15 | 2026-11 |" in text
 
 
 def test_json(shipped: registry.Registry) -> None:
@@ -44,6 +49,15 @@ def test_json(shipped: registry.Registry) -> None:
     assert kb["ios_schemes"] == ["kb-acp", "kb-auth", "kb-screen"]
     assert kb["name_ko"].startswith("KB Pay")
     assert {s["id"] for s in data["sources"]} == set(shipped.sources)
+    nice = next(s for s in data["sources"] if s["id"] == "nicepay-manual")
+    assert (nice["seen"], nice["read"]) == ("2023-05-15", "2026-11")
+    assert data["pgs"]["nice"]["hosts"] == [
+        {"pattern": "*.nicepay.co.kr", "source": "nicepay-manual"}
+    ]
+    momo = next(a for a in data["apps"] if a["id"] == "momo")
+    assert momo["confidence"]["level"] == "low"
+    nh = next(a for a in data["apps"] if a["id"] == "nh_pay")
+    assert (nh["ios_schemes"][0], nh["ios_main"]) == ("nhallonepayansimclick", 2)
 
 
 def test_csv(shipped: registry.Registry) -> None:

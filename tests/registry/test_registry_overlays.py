@@ -142,6 +142,9 @@ def test_show_effective_round_trips(tmp_path: Path, capsys: pytest.CaptureFixtur
         [(str(overlay), overlay.read_text("utf-8")), (str(disable), disable.read_text("utf-8"))]
     )
     assert effective.apps == expected.apps
+    assert effective.pgs == expected.pgs  # with their hosts
+    assert effective.sources == expected.sources  # `date` written back as seen/read
+    assert effective.sources["team-wiki"].seen == "2026-11"
     assert "inhouse_pay" in effective.by_id and "chai" not in effective.by_id
     assert effective.non_payment("inhouse-login") is not None
     assert effective.version == expected.version

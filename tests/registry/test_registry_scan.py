@@ -51,6 +51,7 @@ PLIST = {
         "kakaokompassauth",
         "kakao0123456789abcdefghijklmn",
         "itmss",
+        "NewSmartPib",
         "ispmobile",
     ],
     "CFBundleURLTypes": [{"CFBundleURLSchemes": ["myshop", "fb1234567890"]}],
@@ -84,14 +85,15 @@ def test_sorts_values(project: Path) -> None:
         "com.kbcard.cxh.appcardd",
         "kb-acpp",
         "kakao0123456789abcdefghijklmn",
-        "itmss",
         "myshop",
     }
     assert unknown["com.kbcard.cxh.appcardd"].near == ("com.kbcard.cxh.appcard",)
     assert unknown["com.kbcard.cxh.appcardd"].kinds == (Kind.QUERY_PACKAGE,)
     assert unknown["kb-acpp"].near == ("kb-acp",)
     assert unknown["myshop"].kinds == (Kind.URL_SCHEME,)
-    assert len(unknown["itmss"].places) == 2  # the XML and the binary plist
+    assert len(unknown["kb-acpp"].places) == 2  # the XML and the binary plist
+    # Apple's secure store scheme and a case variant of a registry scheme are known values
+    assert result.known == 4  # kvp.jjy.MispAndroid320, ispmobile, itmss, NewSmartPib
     assert {s.value for s in result.aliases} == {"com.hanaskard.paycla", "nhappvardansimclick"}
     assert {s.value for s in result.non_payment} == {
         "tel",
@@ -104,7 +106,7 @@ def test_sorts_values(project: Path) -> None:
 
 def test_lines_are_kept_for_xml_and_none_for_binary(project: Path) -> None:
     unknown = {s.value: s for s in scan_dir(project).unknown}
-    lines = {Path(p).parent.name: line for p, line in unknown["itmss"].places}
+    lines = {Path(p).parent.name: line for p, line in unknown["kb-acpp"].places}
     assert lines["bin"] is None
     assert isinstance(lines["ios"], int) and lines["ios"] > 1
     package = unknown["com.kbcard.cxh.appcardd"]
@@ -121,7 +123,7 @@ def test_cli_text_and_json(project: Path, capsys: pytest.CaptureFixture[str]) ->
     assert main(["registry", "scan", "--no-config", "--format", "json", str(project)]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["version"] == 1
-    assert "itmss" in {u["value"] for u in data["unknown"]}
+    assert "itmss" not in {u["value"] for u in data["unknown"]}
     assert len(data["unreadable"]) == 1
     assert main(["registry", "scan", "--no-config", str(project / "nope")]) == 2
 
@@ -139,14 +141,13 @@ def test_corpus_known_unknowns(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["registry", "scan", "--no-config", "--format", "json", str(corpus)]) == 0
     data = json.loads(capsys.readouterr().out)
     unknown = {u["value"]: u for u in data["unknown"]}
-    # a placeholder and junk must stay visible: never silenced by the reviewed lists
+    # a placeholder must stay visible: never silenced by the reviewed lists
     assert "kakao0123456789abcdefghijklmn" in unknown
-    assert "itmss" in unknown
-    assert unknown["itmss"]["kinds"] == ["query-scheme"]
-    assert any("yoonjaepark__flutter_iamport" in f for f in unknown["itmss"]["files"])
-    # after review every unknown query value is one of the two; the rest are apps' own schemes
+    # `itmss` (yoonjaepark__flutter_iamport) is Apple's secure iTunes scheme, a registry value
+    assert "itmss" not in unknown
+    # after review the only unknown query value is the placeholder; the rest are apps' own schemes
     queried = {v for v, u in unknown.items() if u["kinds"][0] != "url-scheme"}
-    assert queried == {"kakao0123456789abcdefghijklmn", "itmss"}
+    assert queried == {"kakao0123456789abcdefghijklmn"}
     quiet = {n["value"] for n in data["non_payment"]}
     assert {"tel", "kakaokompassauth", "android.intent.action.PROCESS_TEXT"} <= quiet
     assert "nhappvardansimclick" in {a["value"] for a in data["aliases"]}

@@ -87,6 +87,22 @@ def test_every_property_has_a_description() -> None:
             ],
         },
         {"known_non_payment": [{"value": "myshop-login", "note": "our login"}]},
+        {
+            "sources": [
+                {"id": "team", "where": "wiki", "commit": None, "seen": "2026", "read": "n/a"}
+            ]
+        },
+        {
+            "apps": [
+                {
+                    "id": "kpay_inicis",
+                    "ios_priority": {"tier": 8, "order": 0},
+                    "ios_main": 1,
+                    "android_fallbacks": {"kpay": "com.inicis.kpay"},
+                    "confidence": {"level": "medium", "note": "one SDK"},
+                }
+            ]
+        },
     ],
 )
 def test_overlays_validate(overlay: dict[str, Any]) -> None:
@@ -102,10 +118,42 @@ def test_overlays_validate(overlay: dict[str, Any]) -> None:
         {"apps": [{"id": "toss", "ios_schemes": ["supertoss://"]}]},
         {"apps": [{"id": "toss", "app_store_id": "839333328"}]},
         {"known_non_payment": [{"note": "neither value nor pattern"}]},
+        {"apps": [{"id": "toss", "ios_schemes": ["crapp\rx"]}]},
+        {"apps": [{"id": "toss", "ios_schemes": ["crapp\u001bx"]}]},
+        {"apps": [{"id": "toss", "confidence": {"level": "high", "note": "x"}}]},
+        {"apps": [{"id": "toss", "ios_main": 0}]},
+        {"apps": [{"id": "toss", "android_fallbacks": {"supertoss": "toss"}}]},
+        {"sources": [{"id": "t", "where": "w", "date": "2026", "seen": "2026"}]},
     ],
 )
 def test_bad_overlays_fail(overlay: dict[str, Any]) -> None:
     assert errors(overlay) != []
+
+
+@pytest.mark.parametrize(
+    ("pattern", "valid"),
+    [
+        ("*.inicis.com", True),
+        ("pay.kcp.co.kr", True),
+        ("*", False),
+        ("*.com", False),
+        ("pay.*.kcp.co.kr", False),
+        ("https://pay.kcp.co.kr", False),
+        ("Pay.kcp.co.kr", False),
+        ("pay.kcp.co.kr:443", False),
+    ],
+)
+def test_host_patterns_in_the_schema(pattern: str, valid: bool) -> None:
+    overlay = {
+        "pgs": {
+            "kcp": {
+                "name": "NHN KCP",
+                "include": [],
+                "hosts": [{"pattern": pattern, "source": "s"}],
+            }
+        }
+    }
+    assert (errors(overlay) == []) is valid
 
 
 def test_base_needs_complete_apps() -> None:

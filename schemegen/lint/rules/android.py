@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import cached_property
 
 from schemegen.core.diagnostics import Diagnostic, Rule, Severity
@@ -15,6 +14,7 @@ from schemegen.core.documents import (
     is_build_reference,
     is_launcher,
 )
+from schemegen.core.record import record
 from schemegen.lint.rules.common import (
     SYSTEM_SCHEMES,
     WEB_SCHEMES,
@@ -38,7 +38,7 @@ ACTIVITIES = ("activity", "activity-alias")
 EXPORTED_SDK = 31
 
 
-@dataclass(frozen=True)
+@record
 class Value:
     """An attribute value as written, resolved (None when it stays a build reference), line."""
 
@@ -47,7 +47,7 @@ class Value:
     line: int
 
 
-@dataclass(frozen=True)
+@record
 class Filter:
     component: Node
     node: Node

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping
-from dataclasses import dataclass, field
 from functools import cached_property, lru_cache, wraps
 from typing import TypeVar
 
 from schemegen.core.diagnostics import Diagnostic, Rule, Severity
+from schemegen.core.record import field, record
 from schemegen.registry import schemes
 from schemegen.registry.model import App, Registry, Status
 from schemegen.registry.selection import (
@@ -74,7 +74,7 @@ def per_document(compute: Callable[[_D], _T]) -> Callable[[_D], _T]:
 scheme_problem = lru_cache(maxsize=4096)(schemes.scheme_problem)
 
 
-@dataclass(frozen=True)
+@record
 class LintContext:
     """The options of one lint run. `app_scheme` is bare (see `schemes.parse_app_scheme`)."""
 

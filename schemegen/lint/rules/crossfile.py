@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePath
 
 from schemegen.core.diagnostics import Diagnostic, Rule, Severity
 from schemegen.core.documents import Document, Manifest, Plist
+from schemegen.core.record import record
 from schemegen.lint.rules import android, ios
 from schemegen.lint.rules.common import LintContext, listing, unwanted_status
 
 
-@dataclass(frozen=True)
+@record
 class Project:
     """An app's Android manifests and Info.plists linted in the same run."""
 

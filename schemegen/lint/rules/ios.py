@@ -176,35 +176,50 @@ def invalid_query_scheme(doc: Plist, context: LintContext) -> Iterator[Diagnosti
 
     ## What it does
     Reports entries containing `://` or `:/`, whitespace, characters a scheme cannot hold,
-    or upper-case letters (a warning). Registry aliases are left to `query-scheme-typo`.
+    or upper-case letters (a warning). An upper-case spelling of a registry scheme is named
+    as a case variant of it (`NewSmartPib` of `newsmartpib`), never as a misspelling;
+    recorded misspellings are left to `query-scheme-typo`.
 
     ## Why is this bad?
     iOS compares the bare scheme of the URL passed to `canOpenURL` with the entries; an
-    entry written as a URL (`ispmobile://`) or with a stray space never matches.
+    entry written as a URL (`ispmobile://`) or with a stray space never matches. Schemes
+    are case-insensitive (RFC 3986, iOS), so a case variant still works on iOS, but the
+    canonical lower-case spelling is the one Android and the PG pages use, and lists that
+    mix spellings grow duplicates.
 
     ## Example
     ```xml
     <string>ispmobile://</string>
+    <string>NewSmartPib</string>
     ```
 
     ## Use instead
     ```xml
     <string>ispmobile</string>
+    <string>newsmartpib</string>
     ```
 
     ## References
     - [LSApplicationQueriesSchemes](https://developer.apple.com/documentation/bundleresources/information-property-list/lsapplicationqueriesschemes)
     - [RFC 3986 section 3.1](https://www.rfc-editor.org/rfc/rfc3986#section-3.1)
     """
+    owners = context.scheme_owner
     for entry in query_entries(doc):
         value = entry.value
-        if not is_checkable(value) or value in context.registry.aliases or context.excepted(value):
+        variant_of = owners.get(value.lower()) if value != value.lower() else None
+        misspelt = value in context.registry.aliases and variant_of is None
+        if not is_checkable(value) or misspelt or context.excepted(value):
             continue
         problem = scheme_problem(value)
         if problem is None:
             continue
         upper_only = schemes.is_scheme_syntax(value)
         bare = value.split(":", 1)[0].strip().lower()
+        if upper_only and variant_of is not None:
+            problem = (
+                f"is a case variant of {app_ref(value.lower(), variant_of)}: schemes are "
+                "case-insensitive, and the registry spells it in lower case"
+            )
         yield INVALID_QUERY_SCHEME.diagnostic(
             doc.path,
             entry.line,
@@ -223,7 +238,9 @@ def query_scheme_typo(doc: Plist, context: LintContext) -> Iterator[Diagnostic]:
     ## What it does
     Reports an `LSApplicationQueriesSchemes` entry that is a recorded alias of a registry
     scheme (an error) or within one or two edits of one (a warning), with the suggestion.
-    A value that is itself in the registry is never reported.
+    A value that is itself in the registry, in any letter case, is never reported: Apple's
+    store schemes `itms`, `itmss`, `itms-apps` and `itms-appss` are all real, and a case
+    variant such as `NewSmartPib` is left to `invalid-query-scheme`.
 
     ## Why is this bad?
     Misspellings copied from old guides survive for years (`nhappvardansimclick` for NH
