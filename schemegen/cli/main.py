@@ -167,7 +167,7 @@ def _check_ios_limit(limit: int) -> None:
 
 
 def _add_generate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from schemegen.generate.render import FRAMEWORKS, LANGS, PLATFORMS, TARGETS
+    from schemegen.generate.render import FLUTTER_WEBVIEWS, FRAMEWORKS, LANGS, PLATFORMS, TARGETS
     from schemegen.generate.views import PAY_METHODS, WEB_SDKS
 
     p = sub.add_parser("generate", help="write the Android, iOS and web payment glue for an app")
@@ -195,6 +195,12 @@ def _add_generate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         type=_csv,
         default=LANGS,
         help="native handler languages: java,kotlin,swift,objc (default all)",
+    )
+    p.add_argument(
+        "--flutter-webview",
+        choices=FLUTTER_WEBVIEWS,
+        help="Flutter WebView plugin (default: the one in the project's pubspec.yaml, else "
+        "webview_flutter)",
     )
     keys = ", ".join(t.key for t in TARGETS)
     p.add_argument(
@@ -267,6 +273,7 @@ def _generate(args: argparse.Namespace) -> int:
         platforms=tuple(args.platform),
         langs=tuple(args.lang),
         framework=framework,
+        flutter_webview=_flutter_webview(args, framework),
     )
     try:
         result = generate.generate(reg, _criteria(args), options)
@@ -316,6 +323,27 @@ def _detected_framework(root: Path) -> str:
         raise UsageError(str(error)) from None
     _err(f"framework: {framework} (detected: {evidence})")
     return framework
+
+
+def _flutter_webview(args: argparse.Namespace, framework: str) -> str:
+    """--flutter-webview, else the plugin the project's pubspec.yaml lists (Flutter only)."""
+    from schemegen.apply import placement
+
+    if args.flutter_webview is not None:
+        return str(args.flutter_webview)
+    if framework != "flutter":
+        return "webview_flutter"
+    pubspec = Path(args.project) / "pubspec.yaml"
+    try:
+        text = pubspec.read_text(encoding="utf-8") if pubspec.is_file() else None
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"{pubspec}: cannot read: {error}") from None
+    webview, note = placement.flutter_webview(text)
+    if note:
+        print(f"schemegen: notice: {note}", file=sys.stderr)
+    source = "pubspec.yaml" if text is not None else "no pubspec.yaml here"
+    print(f"schemegen: Flutter WebView: {webview} ({source})", file=sys.stderr)
+    return webview
 
 
 def _check_drift(out: Path, files: dict[str, str]) -> int:

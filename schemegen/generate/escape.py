@@ -64,6 +64,16 @@ def swift_string(value: str) -> str:
     return '"' + _escape(value, lambda code: f"\\u{{{code:x}}}", {}) + '"'
 
 
+def dart_string(value: str) -> str:
+    """A Dart string literal; `$` is escaped so no interpolation can start."""
+    return '"' + _escape(value, lambda code: f"\\u{{{code:x}}}", {"$": "\\$"}) + '"'
+
+
+def line_comment(value: str) -> str:
+    """Text for a `//` comment: printable ASCII kept, anything else as `\\uXXXX`."""
+    return "".join(ch if 0x20 <= ord(ch) < 0x7F else f"\\u{ord(ch):04x}" for ch in value)
+
+
 def objc_string(value: str) -> str:
     """An Objective-C NSString literal `@"..."`; `?` is escaped so no trigraph can form."""
     return '@"' + _escape(value, _c_escape, {"?": "\\?"}) + '"'

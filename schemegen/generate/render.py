@@ -38,8 +38,12 @@ EVERY_FRAMEWORK = frozenset(FRAMEWORKS)
 FRAGMENT_FRAMEWORKS = EVERY_FRAMEWORK - {"expo"}
 NATIVE = frozenset({"native"})
 REACT_NATIVE = frozenset({"react-native", "expo"})
+FLUTTER = frozenset({"flutter"})
+CAPACITOR = frozenset({"capacitor"})
 # The Android router: the native client and the Flutter and Capacitor glue all call it.
-LAUNCHER_FRAMEWORKS = frozenset({"native", "flutter", "capacitor"})
+LAUNCHER_FRAMEWORKS = NATIVE | FLUTTER | CAPACITOR
+FLUTTER_WEBVIEWS = ("webview_flutter", "inappwebview")
+FLUTTER_WEBVIEW_KEYS = {"webview_flutter": "dart-webview", "inappwebview": "dart-inappwebview"}
 
 # `{prefix}` in a path is replaced by --class-prefix.
 TARGETS: tuple[Target, ...] = (
@@ -162,6 +166,78 @@ TARGETS: tuple[Target, ...] = (
         "slash",
         frozenset({"expo"}),
     ),
+    Target(
+        "dart",
+        "flutter/payment_urls.dart",
+        "flutter/payment_urls.dart.jinja",
+        "mobile",
+        "dart",
+        "slash",
+        FLUTTER,
+    ),
+    Target(
+        "dart-webview",
+        "flutter/payment_webview.dart",
+        "flutter/payment_webview.dart.jinja",
+        "mobile",
+        "dart",
+        "slash",
+        FLUTTER,
+    ),
+    Target(
+        "dart-inappwebview",
+        "flutter/payment_inappwebview.dart",
+        "flutter/payment_inappwebview.dart.jinja",
+        "mobile",
+        "dart",
+        "slash",
+        FLUTTER,
+    ),
+    Target(
+        "kotlin-channel",
+        "android/kotlin/PaymentChannel.kt",
+        "flutter/payment_channel.kt.jinja",
+        "android",
+        "kotlin",
+        "slash",
+        FLUTTER,
+    ),
+    Target(
+        "java-channel",
+        "android/java/PaymentChannel.java",
+        "flutter/payment_channel.java.jinja",
+        "android",
+        "java",
+        "slash",
+        FLUTTER,
+    ),
+    Target(
+        "capacitor-plugin",
+        "android/java/PaymentPlugin.java",
+        "capacitor/payment_plugin.java.jinja",
+        "android",
+        "java",
+        "slash",
+        CAPACITOR,
+    ),
+    Target(
+        "capacitor-plugin-kotlin",
+        "android/kotlin/PaymentPlugin.kt",
+        "capacitor/payment_plugin.kt.jinja",
+        "android",
+        "kotlin",
+        "slash",
+        CAPACITOR,
+    ),
+    Target(
+        "capacitor-config",
+        "capacitor/capacitor.config.fragment.ts",
+        "capacitor/capacitor.config.ts.jinja",
+        "mobile",
+        "ts",
+        "slash",
+        CAPACITOR,
+    ),
 )
 
 LANGS = ("java", "kotlin", "swift", "objc")
@@ -199,6 +275,10 @@ class View:
     allow_http_content: bool = False
     ios_query_limit: int = 25
     activity: str = ".MainActivity"
+    # Capacitor `server.allowNavigation`: (pg code, host pattern, source) and the PGs with none.
+    pg_hosts: tuple[tuple[str, str, str], ...] = ()
+    pgs_without_hosts: tuple[str, ...] = ()
+    redirect_host: str = "shop.example.com"
 
 
 @cache
@@ -219,6 +299,8 @@ def environment() -> jinja2.Environment:
         swift_string=escape.swift_string,
         objc_string=escape.objc_string,
         js_string=escape.js_string,
+        dart_string=escape.dart_string,
+        line_comment=escape.line_comment,
         xml=escape.xml_text,
     )
     return env

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from schemegen.generate import render
 from schemegen.registry import schemes, selection
-from schemegen.registry.model import Category, Registry
+from schemegen.registry.model import Category, Pg, Registry
 
 PAY_METHODS = (
     "card",
@@ -100,6 +101,7 @@ class Options:
     platforms: tuple[str, ...] = render.PLATFORMS
     langs: tuple[str, ...] = render.LANGS
     framework: str = "native"
+    flutter_webview: str = "webview_flutter"
 
 
 @dataclass(frozen=True)
@@ -186,6 +188,12 @@ def validate(registry: Registry, options: Options) -> schemes.AppScheme:
             ", ".join(render.FRAMEWORKS),
         ),
         (
+            options.flutter_webview in render.FLUTTER_WEBVIEWS,
+            "--flutter-webview",
+            options.flutter_webview,
+            " or ".join(render.FLUTTER_WEBVIEWS),
+        ),
+        (
             1 <= options.ios_query_limit <= selection.IOS_QUERY_HARD_LIMIT,
             "--ios-query-limit",
             str(options.ios_query_limit),
@@ -242,6 +250,7 @@ def build_view(
     # The handlers' fallback tables cover the whole registry: a page may launch any app,
     # selected or not, and its store page is still the best fallback.
     known = [app for app in registry.apps if app.category is not Category.STORE]
+    pgs = pgs_for(registry, options.pg)
     view = render.View(
         registry_version=registry.version,
         app_scheme=app_scheme.scheme,
@@ -266,17 +275,49 @@ def build_view(
         allow_http_content=options.allow_http_content,
         ios_query_limit=options.ios_query_limit,
         activity=options.activity,
+        pg_hosts=pg_hosts(pgs),
+        pgs_without_hosts=tuple(pg.code for pg in pgs if not pg.hosts),
+        redirect_host=urlsplit(options.redirect_url).hostname or "" if options.redirect_url else "",
     )
     return view, budget
 
 
+def pgs_for(registry: Registry, code: str | None) -> tuple[Pg, ...]:
+    """The PG chosen with --pg, or every PG of the registry in its order."""
+    if code is None:
+        return tuple(registry.pgs.values())
+    pg = registry.pgs.get(code)
+    return () if pg is None else (pg,)
+
+
+def pg_hosts(pgs: tuple[Pg, ...]) -> tuple[tuple[str, str, str], ...]:
+    """(PG code, host pattern, source) in registry order; a pattern shared by PGs comes once."""
+    seen: set[str] = set()
+    out: list[tuple[str, str, str]] = []
+    for pg in pgs:
+        for host in pg.hosts:
+            if host.pattern not in seen:
+                seen.add(host.pattern)
+                out.append((pg.code, host.pattern, host.source))
+    return tuple(out)
+
+
 def selected_targets(options: Options) -> tuple[render.Target, ...]:
-    """Targets of the framework and platforms; --lang filters only the native handlers."""
+    """Targets of the framework and platforms; --lang filters only the native handlers.
+
+    A Flutter app gets the one WebView file of its plugin.
+    """
     return tuple(t for t in render.TARGETS if _selected(t, options))
 
 
 def _selected(target: render.Target, options: Options) -> bool:
     if options.framework not in target.frameworks:
+        return False
+    webview_files = render.FLUTTER_WEBVIEW_KEYS.values()
+    if (
+        target.key in webview_files
+        and target.key != render.FLUTTER_WEBVIEW_KEYS[options.flutter_webview]
+    ):
         return False
     platforms = set(options.platforms)
     if target.platform == "mobile":
