@@ -51,9 +51,18 @@ def _rel(path: Path, root: Path) -> str:
 
 
 def detect(
-    root: Path, android_manifest: str | None = None, ios_plist: str | None = None
+    root: Path,
+    android_manifest: str | None = None,
+    ios_plist: str | None = None,
+    *,
+    framework: str | None = None,
 ) -> Project:
-    """Find the files `apply` edits under `root`; explicit paths win over detection."""
+    """Find the files `apply` edits under `root`; explicit paths win over detection.
+
+    The candidates are the files `schemegen lint` finds under `root` (same walk, same
+    skipped folders), so both commands see one project; a candidate that cannot be read
+    stops detection with its path and line.
+    """
     if not root.is_dir():
         raise DetectError(f"{root} is not a directory")
     chosen_android = _explicit(root, android_manifest)
@@ -64,14 +73,52 @@ def detect(
             return Project(kind, root, expo=root / "app.json")
         config = next(name for name in EXPO_JS_CONFIGS if (root / name).is_file())
         raise ExpoJsConfig(config)
-    android = chosen_android if android_manifest else _android(root, kind)
-    ios = chosen_ios if ios_plist else _ios(root, kind)
+    manifests, plists = ([], []) if android_manifest and ios_plist else _candidates(root)
+    android = chosen_android if android_manifest else _android(root, kind, manifests)
+    ios = chosen_ios if ios_plist else _ios(root, kind, plists)
     if android is None and ios is None:
         raise DetectError(
-            f"no AndroidManifest.xml or Info.plist found under {root}; "
+            f"no app AndroidManifest.xml or Info.plist found under {root}; "
             "pass --android-manifest or --ios-plist"
         )
+    if kind == "native":
+        kind = _kind(_app_folder(root, android, ios))
     return Project(kind, root, android=android, ios=ios)
+
+
+def _candidates(root: Path) -> tuple[list[Path], list[Path]]:
+    """App manifests and app Info.plists that lint's discovery finds under `root`."""
+    from schemegen.core.documents import Manifest, Plist, Unreadable, read_document
+    from schemegen.lint.run import discover
+
+    files, _ = discover([root])
+    manifests: list[Path] = []
+    plists: list[Path] = []
+    for name in files:
+        doc = read_document(name, _rel(Path(name), root))
+        if isinstance(doc, Unreadable):
+            where = f":{doc.problem.line}" if doc.problem.line is not None else ""
+            raise DetectError(f"{doc.path}{where}: {doc.problem.message}; nothing was changed")
+        if isinstance(doc, Manifest) and not doc.is_library:
+            manifests.append(Path(name))
+        elif isinstance(doc, Plist) and doc.is_app and not _is_test_bundle(Path(name)):
+            plists.append(Path(name))
+    return manifests, plists
+
+
+def _is_test_bundle(path: Path) -> bool:
+    return path.parent.name.endswith(("Tests", "Test")) or path.name.endswith("Tests-Info.plist")
+
+
+def _app_folder(root: Path, *files: Path | None) -> Path:
+    """The folder holding the app's android/ or ios/ folder (for a nested app), else root."""
+    for path in files:
+        if path is None:
+            continue
+        for parent in path.parents:
+            if parent.name in ("android", "ios") and parent.parent.is_relative_to(root):
+                return parent.parent
+    return root
 
 
 def _explicit(root: Path, name: str | None) -> Path | None:
@@ -140,38 +187,28 @@ def _walk(root: Path, pattern: str) -> list[Path]:
     ]
 
 
-def _android(root: Path, kind: str) -> Path | None:
-    if kind != "native":
-        return root / ANDROID_APP if (root / ANDROID_APP).is_file() else None
-    found = [
-        p
-        for p in _walk(root, "AndroidManifest.xml")
-        if p.parent.name == "main" and p.parent.parent.name == "src" and _has_launcher(p)
-    ]
-    return _choose(found, root, "AndroidManifest.xml", "--android-manifest")
+def _android(root: Path, kind: str, manifests: Sequence[Path]) -> Path | None:
+    # The conventional path wins even when discovery left it out (a symlink to a file
+    # elsewhere): writing refuses it then, unless --follow-symlinks.
+    if (root / ANDROID_APP).is_file() and (kind != "native" or root / ANDROID_APP in manifests):
+        return root / ANDROID_APP
+    main = [p for p in manifests if p.parent.name == "main" and p.parent.parent.name == "src"]
+    return _choose(main or manifests, root, "AndroidManifest.xml", "--android-manifest")
 
 
-def _has_launcher(path: Path) -> bool:
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
-    return "android.intent.category.LAUNCHER" in text
-
-
-def _ios(root: Path, kind: str) -> Path | None:
+def _ios(root: Path, kind: str, plists: Sequence[Path]) -> Path | None:
     fixed = {"Flutter": "ios/Runner/Info.plist", "Capacitor/Ionic": "ios/App/App/Info.plist"}
     if kind in fixed and (root / fixed[kind]).is_file():
         return root / fixed[kind]
-    base = root / "ios" if kind != "native" and (root / "ios").is_dir() else root
-    projects = [p for p in _walk(base, "project.pbxproj") if p.parent.suffix == ".xcodeproj"]
-    found: list[Path] = []
+    projects = [p for p in _walk(root, "project.pbxproj") if p.parent.suffix == ".xcodeproj"]
+    used: list[Path] = []
     generated: list[Path] = []
     for pbxproj in projects:
-        plists, generates = infoplist_files(pbxproj)
-        found += [p for p in plists if p.is_file()]
-        if generates and not plists:
+        listed, generates = infoplist_files(pbxproj)
+        used += [p for p in listed if p.is_file()]
+        if generates and not listed:
             generated.append(pbxproj)
+    found = [p for p in plists if p in used] or list(plists)
     if not found and generated:
         raise DetectError(
             f"{_rel(generated[0].parent, root)} generates its Info.plist from build settings "
@@ -179,8 +216,6 @@ def _ios(root: Path, kind: str) -> Path | None:
             "folder, set the target's INFOPLIST_FILE build setting to it (Xcode merges it with the "
             "generated keys), then rerun apply, or pass --ios-plist"
         )
-    if not projects and kind != "native":
-        found = [p for p in (base.glob("*/Info.plist")) if not p.parent.name.endswith("Tests")]
     return _choose(found, root, "Info.plist", "--ios-plist")
 
 

@@ -508,6 +508,12 @@ def _lint(args: argparse.Namespace) -> int:
 
     result = lint.run(paths, context, jobs=args.jobs, keep=keep)
     kept = result.diagnostics
+    if not result.files and not kept:
+        # As ESLint does for "no files matching": an empty run is a mistake, not a pass.
+        raise UsageError(
+            f"nothing to lint: no AndroidManifest.xml, Info.plist or Expo app config in "
+            f"{', '.join(paths)}"
+        )
     rep = report.Report(
         diagnostics=kept,
         files=tuple(str(path) for path in result.files),
@@ -587,7 +593,8 @@ def _add_apply(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument(
         "--activity",
         metavar="NAME",
-        help="activity hosting the WebView (default: the launcher activity)",
+        help="activity hosting the WebView (default: the activity whose intent-filter names "
+        "the app scheme, else the launcher activity)",
     )
     p.add_argument("--android-manifest", metavar="FILE", help="the AndroidManifest.xml to edit")
     p.add_argument("--ios-plist", metavar="FILE", help="the Info.plist to edit")

@@ -189,8 +189,9 @@ def test_expo_app_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     expo = json.loads(text)["expo"]
     assert expo["scheme"] == "myshop"
     queries = expo["ios"]["infoPlist"]["LSApplicationQueriesSchemes"]
-    assert queries[0] == "nhappcardansimclick"
-    assert "ispmobile" in queries
+    assert queries[:2] == ["ispmobile", "kb-acp"]  # registry schemes in priority order
+    assert "nhappcardansimclick" in queries
+    assert "nhappvardansimclick" not in queries
     assert len(queries) == 25
     plugin = expo["plugins"][0]
     assert plugin[0] == "expo-build-properties"

@@ -94,7 +94,8 @@ def test_corpus_apply_fix(name: str, tmp_path: Path, capsys: pytest.CaptureFixtu
         _check_manifest(old_tree, new_tree, android_packages(apps), aliases)
     else:
         aliases = patch.alias_map(registry, "scheme")
-        _check_plist(original, new, ios_query_schemes(apps), aliases)
+        ranked = list(dict.fromkeys((*ios_query_schemes(apps), *ios_query_schemes(registry.apps))))
+        _check_plist(original, new, ios_query_schemes(apps), aliases, ranked)
     leftover = [
         d
         for d in lint.run([target], LintContext(registry, app_scheme="myshop")).diagnostics
@@ -152,7 +153,11 @@ def _check_manifest(
 
 
 def _check_plist(
-    original: bytes, new: bytes, wanted: tuple[str, ...], aliases: dict[str, str]
+    original: bytes,
+    new: bytes,
+    wanted: tuple[str, ...],
+    aliases: dict[str, str],
+    ranked: list[str],
 ) -> None:
     old_tree, new_tree = parse(original), parse(new)
     queries = ("plist", "dict", "array", "string")
@@ -169,13 +174,14 @@ def _check_plist(
     assert not any(":" in v for v in new_values)
     assert not set(new_values) & set(aliases)
     expected = {aliases.get(v.split(":")[0], v.split(":")[0]).lower() for v in old_values} - {""}
-    assert expected <= set(folded)
-    assert len(new_values) <= max(25, len(old_values))
-    if len(old_values) < 25:
-        assert len(new_values) == 25
-    # the payment schemes the file holds sit inside the budget, or fill it
-    payment = [v for v in new_values if v in wanted]
-    assert all(new_values.index(v) < 25 for v in payment) or len(payment) > 25
+    assert len(new_values) <= 50
+    if len(expected | set(wanted[:25])) <= 50:
+        assert expected <= set(folded)
+    # the budget's registry schemes are all there, and registry schemes come first
+    assert {w.lower() for w in wanted[:25]} <= set(folded)
+    registry = [i for i, v in enumerate(folded) if v in ranked]
+    assert registry == list(range(len(registry)))
+    assert [folded[i] for i in registry] == sorted((folded[i] for i in registry), key=ranked.index)
     url_schemes = [s for t in new_data["CFBundleURLTypes"] for s in t.get("CFBundleURLSchemes", [])]
     assert "myshop" in url_schemes
     # every key of the original is still there with the same value, except the two we edit

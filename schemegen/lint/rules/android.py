@@ -36,6 +36,7 @@ BROWSABLE = "android.intent.category.BROWSABLE"
 QUERY_ALL_PACKAGES = "android.permission.QUERY_ALL_PACKAGES"
 ACTIVITIES = ("activity", "activity-alias")
 EXPORTED_SDK = 31
+VISIBILITY_SDK = 30  # package visibility filtering starts with Android 11
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,11 @@ def queries_packages(doc: Manifest) -> tuple[Value, ...]:
 def queries_line(doc: Manifest) -> int:
     queries = doc.root.first("queries")
     return (queries if queries is not None else doc.root).line
+
+
+def target_sdk(doc: Manifest, context: LintContext) -> int | None:
+    """`--target-sdk`, else the Gradle module's `targetSdk`, else `<uses-sdk>`; None: unknown."""
+    return context.target_sdk if context.target_sdk is not None else doc.target_sdk
 
 
 def _component_label(node: Node) -> str:
@@ -334,7 +340,8 @@ def missing_exported(doc: Manifest, context: LintContext) -> Iterator[Diagnostic
     ## What it does
     Reports an activity, activity-alias, service or receiver that has an intent-filter and
     no explicit `android:exported`. It is an error when the target SDK is known to be 31 or
-    higher (`<uses-sdk android:targetSdkVersion>` or `--target-sdk`), a warning otherwise.
+    higher (`--target-sdk`, the `targetSdk` of the module's `build.gradle(.kts)` next to the
+    manifest, or `<uses-sdk android:targetSdkVersion>`), a warning otherwise.
 
     ## Why is this bad?
     Apps targeting Android 12 (API 31) fail to build or install with
@@ -359,7 +366,7 @@ def missing_exported(doc: Manifest, context: LintContext) -> Iterator[Diagnostic
     - [Android 12 behaviour changes: safer component exporting](https://developer.android.com/about/versions/12/behavior-changes-12#exported)
     - [`<activity>` android:exported](https://developer.android.com/guide/topics/manifest/activity-element#exported)
     """
-    target = context.target_sdk if context.target_sdk is not None else doc.target_sdk
+    target = target_sdk(doc, context)
     severity = Severity.ERROR if target is not None and target >= EXPORTED_SDK else Severity.WARNING
     known = f"targetSdk {target}" if target is not None else "an unknown targetSdk"
     for component in doc.components:
@@ -572,7 +579,9 @@ def missing_queries_package(doc: Manifest, context: LintContext) -> Iterator[Dia
     ## What it does
     Compares the `<queries>` packages of an app manifest with the registry packages for the
     selected `--pg` and `--methods`, and lists the missing ones. A warning by default; an
-    error with `--require-queries`. Library manifests are skipped.
+    error with `--require-queries`. Library manifests are skipped, and so are apps whose
+    target SDK (as for `missing-exported`) is known to be below 30, where every package is
+    visible.
 
     ## Why is this bad?
     From Android 11 (API 30) `PackageManager` only sees declared packages. Starting an app
@@ -604,7 +613,8 @@ def missing_queries_package(doc: Manifest, context: LintContext) -> Iterator[Dia
     - [Package visibility filtering on Android](https://developer.android.com/training/package-visibility)
     - [Declaring package visibility needs](https://developer.android.com/training/package-visibility/declaring)
     """
-    if doc.is_library:
+    target = target_sdk(doc, context)
+    if doc.is_library or (target is not None and target < VISIBILITY_SDK):
         return
     present = {p.value for p in queries_packages(doc) if p.value is not None}
     owners = context.registry.package_owner

@@ -115,10 +115,10 @@ def too_many_query_schemes(doc: Plist, context: LintContext) -> Iterator[Diagnos
     """Checks that `LSApplicationQueriesSchemes` fits the number of entries iOS honours.
 
     ## What it does
-    Counts the distinct entries. Above 50 it is an error (iOS 15+ ignores the rest on every
-    version); above `--ios-query-limit` (default 25) a warning, since apps built with
-    Xcode 27 only get the first 25 on iOS 27. Names the ignored entries and the payment
-    apps among them.
+    Counts the entries as iOS does, case duplicates included. Above 50 it is an error
+    (iOS 15+ ignores the rest on every version); above `--ios-query-limit` (default 25) a
+    warning, since apps built with Xcode 27 only get the first 25 on iOS 27. Names every
+    ignored entry and the payment apps among them.
 
     ## Why is this bad?
     `canOpenURL` returns false for every scheme past the limit, even when the app is
@@ -141,24 +141,24 @@ def too_many_query_schemes(doc: Plist, context: LintContext) -> Iterator[Diagnos
     - [canOpenURL(_:)](https://developer.apple.com/documentation/uikit/uiapplication/canopenurl(_:))
     - [LSApplicationQueriesSchemes](https://developer.apple.com/documentation/bundleresources/information-property-list/lsapplicationqueriesschemes)
     """
-    distinct = list(dict.fromkeys(e.value.lower() for e in query_entries(doc) if e.value))
-    if len(distinct) > HARD_LIMIT:
+    entries = [e.value for e in query_entries(doc)]
+    if len(entries) > HARD_LIMIT:
         cut, severity, why = HARD_LIMIT, Severity.ERROR, "iOS 15 and later honour only the first 50"
-    elif len(distinct) > context.ios_query_limit:
+    elif len(entries) > context.ios_query_limit:
         cut, severity = context.ios_query_limit, Severity.WARNING
         why = (
             f"apps built with Xcode 27 get only the first {cut} on iOS 27 (--ios-query-limit {cut})"
         )
     else:
         return
-    ignored = distinct[cut:]
+    ignored = entries[cut:]
     owners = context.scheme_owner
-    payment = [app_ref(s, owners[s]) for s in ignored if s in owners]
+    payment = [app_ref(s, owners[s.lower()]) for s in ignored if s.lower() in owners]
     among = f"; payment apps among them: {listing(payment)}" if payment else ""
     yield TOO_MANY_QUERY_SCHEMES.diagnostic(
         doc.path,
         key_line(doc, QUERIES),
-        f"{QUERIES} has {len(distinct)} entries and {why}; ignored: "
+        f"{QUERIES} has {len(entries)} entries and {why}; ignored: "
         f"{listing(f'`{s}`' for s in ignored)}{among}",
         fix="keep the schemes your handler really checks, most important first "
         "(`schemegen generate` orders them by priority)",
