@@ -692,7 +692,25 @@ def _return_activity(root: Node, want: ManifestWant) -> Node | None:
             schemes = {d.get(_a("scheme")) for d in intent_filter.children if d.tag == "data"}
             if want.app_scheme in schemes:
                 claims.append((not _is_complete(intent_filter), activity))
-    return min(claims, key=lambda claim: claim[0])[1] if claims else None
+    if claims:
+        return min(claims, key=lambda claim: claim[0])[1]
+    empty = [
+        activity
+        for activity in application.children
+        if activity.tag == "activity"
+        and any(_is_schemeless_deep_link(f) for f in activity.children if f.tag == "intent-filter")
+    ]
+    return empty[0] if len(empty) == 1 else None
+
+
+def _is_schemeless_deep_link(intent_filter: Node) -> bool:
+    """VIEW and BROWSABLE with no `<data>` at all: a return filter whose scheme is missing."""
+    return (
+        intent_filter.tag == "intent-filter"
+        and ACTION_VIEW in _names(intent_filter, "action")
+        and CATEGORY_BROWSABLE in _names(intent_filter, "category")
+        and not any(c.tag == "data" for c in intent_filter.children)
+    )
 
 
 def _is_complete(intent_filter: Node) -> bool:
@@ -740,6 +758,20 @@ def _plan_return_filter(
                 editor.append(intent_filter, news)
             added = ", ".join(n.attrs[0][1].rsplit(".", 1)[-1] for n in news)
             changes.append(f"added {added} to the `{scheme}` intent-filter of `{label}`")
+        return
+    empty = next((f for f in filters if _is_schemeless_deep_link(f)), None)
+    if empty is not None:
+        # A VIEW + BROWSABLE filter without <data> matches no URL: it was meant for the return.
+        news = [
+            New("category", ((f"{prefix}:name", c),))
+            for c in (CATEGORY_DEFAULT, CATEGORY_BROWSABLE)
+            if c not in _names(empty, "category")
+        ]
+        editor.append(empty, [*news, New("data", ((f"{prefix}:scheme", scheme),))])
+        changes.append(
+            f'added `<data android:scheme="{scheme}"/>` to the empty deep-link '
+            f"intent-filter of `{label}`"
+        )
         return
     block = New(
         "intent-filter",

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Collection, Sequence
 from enum import IntEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from schemegen import __version__
 
@@ -30,6 +30,48 @@ class Exit(IntEnum):
 
 class UsageError(Exception):
     """A problem with the user's input: printed as one line, exit code 2."""
+
+
+class _ArgumentError(Exception):
+    """argparse refused the command line; `main` prints it as one line with a hint."""
+
+    def __init__(self, message: str, prog: str) -> None:
+        super().__init__(message)
+        self.prog = prog
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line (the README's promise for exit 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise _ArgumentError(message, self.prog)
+
+
+def _option_strings(parser: argparse.ArgumentParser) -> set[str]:
+    found: set[str] = set()
+    for action in parser._actions:  # argparse keeps no public list of a parser's options
+        found.update(action.option_strings)
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                found |= _option_strings(child)
+    return found
+
+
+def _did_you_mean(argv: Sequence[str], known: Collection[str]) -> str:
+    """` (did you mean `--app-scheme`?)` for the first unknown long option in `argv`."""
+    import difflib
+
+    for arg in argv:
+        if arg == "--":
+            break
+        name = arg.split("=", 1)[0]
+        if not name.startswith("--") or name in known:
+            continue
+        dashed = name.replace("_", "-")
+        guess = [dashed] if dashed in known else difflib.get_close_matches(name, known, 1, 0.75)
+        if guess:
+            return f" (did you mean `{guess[0]}`?)"
+    return ""
 
 
 def one_line(text: str) -> str:
@@ -648,7 +690,7 @@ def _apply(args: argparse.Namespace) -> int:
             _err(f"{_shown(path, root)}: {change}")
     if args.diff or args.check:
         for path, plan in pending.items():
-            sys.stdout.write(_plan_diff(_shown(path, root), plan))
+            sys.stdout.write(_plan_diff(_diff_name(path, root), plan))
         if args.check:
             _err(f"{len(pending)} file(s) would change; run `schemegen apply` without --check")
             return Exit.FINDINGS
@@ -733,6 +775,19 @@ def _apply_plans(
 def _shown(path: Path, root: Path) -> str:
     shown = Path(os.path.relpath(path, root))
     return str(path) if shown.parts[:1] == ("..",) else shown.as_posix()
+
+
+def _diff_name(path: Path, root: Path) -> str:
+    """`path` as `patch -p1` and `git apply` read it from the project root (or from `/`).
+
+    Both refuse or misread `a//abs/path` and `..` parts, so a file outside the root is named
+    from the current directory when it lies below it, else from `/` without the slash.
+    """
+    absolute = Path(path).absolute()
+    for base in (root.absolute(), Path.cwd()):
+        if absolute.is_relative_to(base):
+            return absolute.relative_to(base).as_posix()
+    return absolute.as_posix().lstrip("/")
 
 
 def _read_input(path: Path) -> bytes:
@@ -1148,14 +1203,15 @@ def build_parser(commands: Collection[str] | None = None) -> argparse.ArgumentPa
     registry pulls in registry_tools): building only the subcommand being run keeps those
     imports off the start-up path of `lint`.
     """
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="schemegen",
         description="Registry, generator and linter for Korean payment-app URL schemes.",
     )
     parser.add_argument("--version", action="store_true", help="print tool and registry version")
     if commands is not None and not commands:
         return parser
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub: argparse._SubParsersAction[argparse.ArgumentParser]
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, add in ADDERS.items():
         if commands is None or name in commands:
             add(sub)
@@ -1181,6 +1237,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
         return Exit.OK if exit_.code in (0, None) else Exit.ERROR
+    except _ArgumentError as error:
+        hint = _did_you_mean(argv, _option_strings(parser))
+        command = error.prog.removeprefix("schemegen").strip()
+        where = f"{command}: " if command else ""
+        _err(f"{where}{error}{hint}; see `{error.prog} --help`")
+        return Exit.ERROR
     if args.version:
         print(_version())
         return Exit.OK

@@ -287,7 +287,9 @@ def invalid_intent_scheme(doc: Manifest, context: LintContext) -> Iterator[Diagn
 
     ## What it does
     Reports schemes with upper-case letters, `://`, whitespace or characters a scheme
-    cannot hold (such as `_`). Values resolved from `@string/` are checked too.
+    cannot hold (such as `_`). Values resolved from `@string/` are checked too. When
+    `--app-scheme` names another scheme, the finding is a warning: that filter does not
+    carry the payment return.
 
     ## Why is this bad?
     Android matches intent-filter schemes case-sensitively, unlike RFC 3986: payment apps
@@ -319,13 +321,16 @@ def invalid_intent_scheme(doc: Manifest, context: LintContext) -> Iterator[Diagn
                 f" (from `{scheme.raw}`)" if scheme.raw != scheme.value else ""
             )
             fix = scheme.value.split(":", 1)[0].strip().lower()
+            other = context.app_scheme is not None and fix != context.app_scheme
             yield INVALID_INTENT_SCHEME.diagnostic(
                 doc.path,
                 scheme.line,
-                f"scheme {shown} {problem}",
+                f"scheme {shown} {problem}"
+                + (f" (not the return scheme `{context.app_scheme}`)" if other else ""),
                 fix=f"use `{fix}` on Android, iOS and in the payment request"
                 if schemes.is_valid_scheme(fix)
                 else "use lower-case letters, digits, `+`, `-`, `.`",
+                severity=Severity.WARNING if other else None,
             )
 
 

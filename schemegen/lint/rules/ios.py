@@ -662,7 +662,8 @@ def invalid_url_scheme(doc: Plist, context: LintContext) -> Iterator[Diagnostic]
 
     ## What it does
     Reports URL schemes with characters a scheme cannot hold (`_`, spaces, `://`) as errors
-    and schemes with upper-case letters as warnings.
+    and schemes with upper-case letters as warnings. When `--app-scheme` names another
+    scheme, every finding is a warning: that URL type does not carry the payment return.
 
     ## Why is this bad?
     A scheme with `_` is not a URL scheme at all, so the PG's return URL fails to parse.
@@ -693,14 +694,16 @@ def invalid_url_scheme(doc: Plist, context: LintContext) -> Iterator[Diagnostic]
             continue
         upper_only = schemes.is_scheme_syntax(value)
         suggestion = re.sub(r"[^a-z0-9+.\-]", "-", value.split(":", 1)[0].strip().lower())
+        other = context.app_scheme is not None and value.lower() != context.app_scheme
         yield INVALID_URL_SCHEME.diagnostic(
             doc.path,
             entry.line,
-            f"URL scheme `{value}` {problem}",
+            f"URL scheme `{value}` {problem}"
+            + (f" (not the return scheme `{context.app_scheme}`)" if other else ""),
             fix=f"use `{suggestion}` here, on Android and in the payment request"
             if schemes.is_valid_scheme(suggestion)
             else "start with a letter; use a-z, 0-9, + - .",
-            severity=Severity.WARNING if upper_only else Severity.ERROR,
+            severity=Severity.WARNING if upper_only or other else Severity.ERROR,
         )
 
 

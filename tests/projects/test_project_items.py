@@ -1,0 +1,282 @@
+"""Each project-level promise on the fixture project modelled on the case it describes."""
+
+from __future__ import annotations
+
+import plistlib
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import require_tool
+
+from schemegen.cli.main import main
+from schemegen.core.gradle import target_sdk
+from schemegen.lint import run as lint
+from schemegen.lint.rules import LintContext
+from schemegen.registry.model import load
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def copy(name: str, tmp_path: Path) -> Path:
+    root = tmp_path / name
+    shutil.copytree(FIXTURES / name, root)
+    return root
+
+
+def codes(root: Path, scheme: str, **options: object) -> list[tuple[str, int | None, str]]:
+    context = LintContext(load([]), app_scheme=scheme, **options)  # type: ignore[arg-type]
+    return [
+        (Path(d.path).relative_to(root).as_posix(), d.line, d.code)
+        for d in lint.run([root], context).diagnostics
+    ]
+
+
+# --- 1. one return filter ------------------------------------------------------------------------
+
+
+def test_the_payment_activity_keeps_the_only_return_filter(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = copy("native-payment-activity", tmp_path)
+    manifest = root / "app/src/main/AndroidManifest.xml"
+    assert main(["apply", str(root), "--app-scheme", "cafeorder"]) == 0
+    err = capsys.readouterr().err
+    assert 'set android:exported="true" on `.PaymentActivity`' in err
+    assert "SplashActivity" not in err
+    text = manifest.read_text()
+    assert text.count('android:scheme="cafeorder"') == 1
+    assert text.count("<intent-filter>") == 2  # the launcher's and the payment activity's
+
+
+def test_activity_option_still_wins(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = copy("native-payment-activity", tmp_path)
+    options = ["--app-scheme", "cafeorder", "--activity", ".MainActivity", "--diff"]
+    assert main(["apply", str(root), *options]) == 0
+    assert "added the return intent-filter for `cafeorder` to `.MainActivity`" in (
+        capsys.readouterr().err
+    )
+
+
+def test_an_incomplete_filter_is_completed_in_place(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = copy("native-payment-activity", tmp_path)
+    manifest = root / "app/src/main/AndroidManifest.xml"
+    manifest.write_text(
+        manifest.read_text().replace(
+            '<category android:name="android.intent.category.BROWSABLE" />\n', "", 1
+        )
+    )
+    assert main(["apply", str(root), "--app-scheme", "cafeorder"]) == 0
+    assert "added BROWSABLE to the `cafeorder` intent-filter of `.PaymentActivity`" in (
+        capsys.readouterr().err
+    )
+    assert manifest.read_text().count('android:scheme="cafeorder"') == 1
+
+
+# --- 3. apply's output passes lint; the iOS list ---------------------------------------------------
+
+
+def test_other_entries_leave_the_budget_to_registry_schemes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = copy("ios-native-queries", tmp_path)
+    plist = root / "Shop/Info.plist"
+    before = plistlib.loads(plist.read_bytes())["LSApplicationQueriesSchemes"]
+    assert main(["apply", str(root), "--app-scheme", "petmall"]) == 0
+    after = plistlib.loads(plist.read_bytes())["LSApplicationQueriesSchemes"]
+    assert after[: len(before)] == before  # without --fix nothing moves
+    assert "SG207" not in {code for *_, code in codes(root, "petmall")}
+    assert main(["apply", str(root), "--app-scheme", "petmall", "--fix"]) == 0
+    err = capsys.readouterr().err
+    fixed = plistlib.loads(plist.read_bytes())["LSApplicationQueriesSchemes"]
+    others = before[: before.index("ispmobile")]  # the fixture's 18 non-registry entries
+    assert fixed[-len(others) :] == others  # last, in their order
+    assert fixed[:3] == ["ispmobile", "kb-acp", "shinhan-sr-ansimclick"]
+    assert "ISPMobile" not in fixed  # the case duplicate
+    assert len(fixed) == len(after) - 1
+    # entries 26-50 stay (iOS 26 and Xcode 26 builds honour them) and are named
+    assert "sit past --ios-query-limit 25 (honoured by iOS 26" in err
+    late = next(line for line in err.splitlines() if "sit past" in line)
+    assert late.endswith(": " + ", ".join(fixed[25:]))
+
+
+def test_entries_past_fifty_are_removed_by_fix(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = copy("ios-native-queries", tmp_path)
+    plist = root / "Shop/Info.plist"
+    extra = "".join(f"\t\t<string>other{i}</string>\n" for i in range(30))
+    plist.write_text(
+        plist.read_text().replace(
+            "\t</array>\n\t<key>LSRequiresIPhoneOS", extra + "\t</array>\n\t<key>LSRequiresIPhoneOS"
+        )
+    )
+    assert main(["apply", str(root), "--app-scheme", "petmall", "--fix"]) == 0
+    fixed = plistlib.loads(plist.read_bytes())["LSApplicationQueriesSchemes"]
+    assert len(fixed) == 50
+    assert "past the 50 that iOS honours" in capsys.readouterr().err
+
+
+def test_budget_notice_is_one_line_and_only_news(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = copy("flutter-subfolder", tmp_path)
+    assert main(["apply", str(root), "--app-scheme", "dosirak"]) == 0
+    notices = [line for line in capsys.readouterr().err.splitlines() if "notice" in line]
+    assert len(notices) == 1
+    assert (
+        "selected iOS schemes past --ios-query-limit 25; see them with `schemegen" in (notices[0])
+    )
+    assert len(notices[0]) < 200
+    assert main(["apply", str(root), "--app-scheme", "dosirak"]) == 0
+    assert "notice" not in capsys.readouterr().err
+
+
+# --- 4. discovery and errors match lint ----------------------------------------------------------
+
+
+def test_apply_finds_the_nested_app_lint_finds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = copy("flutter-subfolder", tmp_path)
+    linted = {Path(p).relative_to(root).as_posix() for p in lint.discover([root])[0]}
+    assert main(["apply", str(root), "--app-scheme", "dosirak", "--diff"]) == 0
+    err = capsys.readouterr().err
+    assert "project: Flutter (mobile/android/app/src/main/AndroidManifest.xml, " in err
+    assert linted == {
+        "mobile/android/app/src/main/AndroidManifest.xml",
+        "mobile/ios/Runner/Info.plist",
+    }
+
+
+def test_a_plist_without_xcode_project_is_found(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = copy("ios-native-queries", tmp_path)
+    shutil.rmtree(root / "Shop.xcodeproj")
+    assert main(["apply", str(root), "--app-scheme", "petmall", "--diff"]) == 0
+    assert "project: native (Shop/Info.plist)" in capsys.readouterr().err
+
+
+def test_a_malformed_manifest_is_named_with_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = copy("native-payment-activity", tmp_path)
+    manifest = root / "app/src/main/AndroidManifest.xml"
+    manifest.write_text(manifest.read_text().replace("</application>", "</aplication>"))
+    before = manifest.read_bytes()
+    assert main(["apply", str(root), "--app-scheme", "cafeorder"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert err[0].startswith("schemegen: app/src/main/AndroidManifest.xml:40: ")
+    assert "no AndroidManifest.xml or Info.plist found" not in err[0]
+    assert manifest.read_bytes() == before
+
+
+# --- 7. nothing to lint --------------------------------------------------------------------------
+
+
+def test_nothing_to_lint_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "README.md").write_text("no app here\n")
+    assert main(["lint", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        f"schemegen: nothing to lint: no AndroidManifest.xml, Info.plist or Expo app config in {tmp_path}"
+    ]
+
+
+# --- 8. counts are raw ---------------------------------------------------------------------------
+
+
+def test_budget_counts_case_duplicates_and_lists_every_ignored_entry(tmp_path: Path) -> None:
+    root = copy("ios-native-queries", tmp_path)
+    context = LintContext(load([]), app_scheme="petmall")
+    found = [d for d in lint.run([root], context).diagnostics if d.code == "SG201"]
+    assert len(found) == 1
+    values = plistlib.loads((root / "Shop/Info.plist").read_bytes())["LSApplicationQueriesSchemes"]
+    assert len(values) == 31
+    assert "has 31 entries" in found[0].message
+    ignored = found[0].message.split("ignored: ", 1)[1].split(";", 1)[0]
+    assert ignored == ", ".join(f"`{v}`" for v in values[25:])
+
+
+# --- 10. targetSdk from Gradle -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("android {\n  defaultConfig {\n    targetSdk = 34\n  }\n}\n", 34),
+        ("defaultConfig {\n    targetSdkVersion 30\n}\n", 30),
+        ("defaultConfig {\n    targetSdkVersion(28)\n}\n", 28),
+        ("defaultConfig {\n    targetSdkVersion flutter.targetSdkVersion\n}\n", None),
+        ("defaultConfig { targetSdkVersion rootProject.ext.targetSdkVersion }\n", None),
+        ("// targetSdk = 21\ndefaultConfig { targetSdk 33 }\n", 33),
+        ("/* targetSdk 21 */ defaultConfig { minSdk 24 }\n", None),
+        ("free { targetSdk 33 }\npaid { targetSdk 34 }\n", None),
+    ],
+)
+def test_gradle_target_sdk(text: str, expected: int | None) -> None:
+    assert target_sdk(text) == expected
+
+
+def test_gradle_target_sdk_decides_exported_and_visibility(tmp_path: Path) -> None:
+    root = copy("native-payment-activity", tmp_path)
+    context = LintContext(load([]), app_scheme="cafeorder")
+    found = {d.code: d for d in lint.run([root], context).diagnostics}
+    assert found["SG104"].severity == "error"
+    assert "(targetSdk 34)" in found["SG104"].message
+    gradle = root / "app/build.gradle.kts"
+    gradle.write_text(gradle.read_text().replace("targetSdk = 34", "targetSdk = 29"))
+    found = {d.code: d for d in lint.run([root], context).diagnostics}
+    assert found["SG104"].severity == "warning"
+    assert "SG109" not in found  # below API 30 every package is visible
+    gradle.write_text(gradle.read_text().replace("targetSdk = 29", "targetSdk = libs.versions.sdk"))
+    found = {d.code: d for d in lint.run([root], context).diagnostics}
+    assert "an unknown targetSdk" in found["SG104"].message
+    assert found["SG109"].severity == "warning"
+
+
+def test_flutter_target_sdk_stays_unknown(tmp_path: Path) -> None:
+    root = copy("flutter-subfolder", tmp_path)
+    assert main(["apply", str(root), "--app-scheme", "dosirak"]) == 0
+    (root / "mobile/android/app/src/main/AndroidManifest.xml").write_text(
+        (root / "mobile/android/app/src/main/AndroidManifest.xml")
+        .read_text()
+        .replace(' android:exported="true"', "")
+    )
+    context = LintContext(load([]), app_scheme="dosirak")
+    found = [d for d in lint.run([root], context).diagnostics if d.code == "SG104"]
+    assert [d.severity for d in found] == ["warning"]
+    assert "an unknown targetSdk" in found[0].message
+
+
+# --- smaller things ------------------------------------------------------------------------------
+
+
+def test_a_flag_typo_gets_a_hint(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["apply", ".", "--app_scheme", "shop"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert "(did you mean `--app-scheme`?)" in err[0]
+    assert main(["lint", "--ignroe", "SG1", "."]) == 2
+    assert "(did you mean `--ignore`?)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("tool", ["patch", "git"])
+def test_diff_applies_with_absolute_paths(
+    tool: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    executable = require_tool(tool)
+    root = copy("native-payment-activity", tmp_path)
+    manifest = root / "app/src/main/AndroidManifest.xml"
+    options = ["--app-scheme", "cafeorder", "--android-manifest", str(manifest.absolute())]
+    assert main(["apply", str(root.absolute()), *options, "--diff"]) == 0
+    diff = capsys.readouterr().out
+    assert "--- a/app/src/main/AndroidManifest.xml\n" in diff
+    command = [executable, "-p1", "--quiet"] if tool == "patch" else [executable, "apply"]
+    subprocess.run(command, input=diff, text=True, cwd=root, check=True)
+    assert main(["apply", str(root), "--app-scheme", "cafeorder", "--check"]) == 0
