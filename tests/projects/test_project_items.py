@@ -76,7 +76,7 @@ def test_an_incomplete_filter_is_completed_in_place(
     assert manifest.read_text().count('android:scheme="cafeorder"') == 1
 
 
-# --- 3. apply's output passes lint; the iOS list ---------------------------------------------------
+# --- 3. apply's output passes lint; the iOS list --------------------------------------------
 
 
 def test_other_entries_leave_the_budget_to_registry_schemes(
@@ -184,7 +184,8 @@ def test_nothing_to_lint_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert main(["lint", str(tmp_path)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [
-        f"schemegen: nothing to lint: no AndroidManifest.xml, Info.plist or Expo app config in {tmp_path}"
+        "schemegen: nothing to lint: no AndroidManifest.xml, Info.plist or Expo app config "
+        f"in {tmp_path}"
     ]
 
 
