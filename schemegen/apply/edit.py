@@ -31,6 +31,10 @@ KEPT_LAUNCH_MODES = ("singleTask", "singleInstance", "singleInstancePerTask")
 class PatchError(ValueError):
     """The file cannot be patched safely (unparsable, missing anchor, unexpected structure)."""
 
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+
 
 @dataclass(frozen=True)
 class Plan:

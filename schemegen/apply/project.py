@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from schemegen.apply.edit import ManifestWant, Plan, PlistWant, decide_queries
+from schemegen.apply.edit import ManifestWant, Plan, PlistWant
 
 ANDROID_APP = Path("android/app/src/main/AndroidManifest.xml")
 SKIP_DIRS = frozenset({"build", ".gradle", "Pods", "node_modules", "DerivedData", ".git", ".build"})
@@ -271,123 +271,7 @@ def expo_js_instructions(
 
 
 def plan_app_json(original: bytes, manifest: ManifestWant, plist: PlistWant) -> Plan:
-    """Edit an Expo app.json through its documented keys; JSON is re-dumped in its own indent."""
-    from schemegen.apply.edit import PatchError
+    """Edit an Expo app.json through its documented keys, as splices of its text."""
+    from schemegen.apply import appjson
 
-    try:
-        text = original.decode("utf-8-sig")
-        data = json.loads(text)
-    except (UnicodeDecodeError, ValueError) as error:
-        raise PatchError(f"not valid JSON: {error}") from None
-    if not isinstance(data, dict):
-        raise PatchError("app.json is not a JSON object")
-    expo = data.get("expo", data)
-    if not isinstance(expo, dict):
-        raise PatchError("`expo` in app.json is not an object")
-    changes: list[str] = []
-    notes: list[str] = []
-    _expo_scheme(expo, manifest.app_scheme, changes)
-    ios = _object(expo, "ios")
-    info = _object(ios, "infoPlist")
-    queries = info.get("LSApplicationQueriesSchemes", [])
-    if not isinstance(queries, list):
-        raise PatchError("ios.infoPlist.LSApplicationQueriesSchemes is not an array")
-    decision = decide_queries([v if isinstance(v, str) else None for v in queries], plist)
-    updated = [
-        slot if isinstance(old, str) else old
-        for old, slot in zip(queries, decision.slots, strict=True)
-        if not (isinstance(old, str) and slot is None)
-    ] + list(decision.add)
-    if updated != queries:
-        info["LSApplicationQueriesSchemes"] = updated
-    changes += [f"ios.infoPlist: {c}" for c in decision.changes]
-    notes += decision.notes
-    _expo_packages(expo, manifest, changes)
-    if manifest.set_launch_mode:
-        notes.append("Expo's MainActivity already uses launchMode singleTask; nothing to set")
-    if not changes:
-        return Plan(original, original, (), tuple(notes))
-    new = _dump_like(original, text, data)
-    return Plan(original, new, tuple(changes), tuple(notes))
-
-
-def _object(parent: dict[str, Any], key: str) -> dict[str, Any]:
-    from schemegen.apply.edit import PatchError
-
-    value = parent.setdefault(key, {})
-    if not isinstance(value, dict):
-        raise PatchError(f"`{key}` in app.json is not an object")
-    return value
-
-
-def _expo_scheme(expo: dict[str, Any], scheme: str, changes: list[str]) -> None:
-    current = expo.get("scheme")
-    if current is None:
-        expo["scheme"] = scheme
-    elif isinstance(current, str) and current != scheme:
-        expo["scheme"] = [current, scheme]
-    elif isinstance(current, list) and scheme not in current:
-        current.append(scheme)
-    else:
-        return
-    changes.append(
-        f"added `{scheme}` to `scheme` (Expo adds the Android intent-filter and iOS URL type)"
-    )
-
-
-def _expo_packages(expo: dict[str, Any], want: ManifestWant, changes: list[str]) -> None:
-    from schemegen.apply.edit import PatchError
-
-    plugins = expo.get("plugins", [])
-    if not isinstance(plugins, list):
-        raise PatchError("`plugins` in app.json is not an array")
-    index = next(
-        (
-            i
-            for i, p in enumerate(plugins)
-            if p == "expo-build-properties"
-            or (isinstance(p, list) and p and p[0] == "expo-build-properties")
-        ),
-        None,
-    )
-    entry = plugins[index] if index is not None else None
-    options = entry[1] if isinstance(entry, list) and len(entry) > 1 else {}
-    if not isinstance(options, dict):
-        raise PatchError("the expo-build-properties options are not an object")
-    android = options.get("android", {})
-    queries = android.get("manifestQueries", {}) if isinstance(android, dict) else None
-    packages = queries.get("package", []) if isinstance(queries, dict) else None
-    if not isinstance(packages, list):
-        raise PatchError("expo-build-properties android.manifestQueries.package is not an array")
-    seen: list[str] = []
-    for name in packages:
-        real = want.aliases.get(name, name) if want.fix else name
-        if real in seen and want.fix:
-            changes.append(f"manifestQueries: removed duplicate `{name}`")
-            continue
-        if real != name:
-            changes.append(f"manifestQueries: replaced alias `{name}` by `{real}`")
-        seen.append(real)
-    missing = [p for p in want.packages if p not in seen]
-    if missing:
-        changes.append(f"manifestQueries: added {len(missing)} package(s): {', '.join(missing)}")
-    if seen + missing == packages:
-        return
-    if index is None:
-        plugins.append(["expo-build-properties", options])
-        expo["plugins"] = plugins
-    else:
-        plugins[index] = ["expo-build-properties", options]
-    _object(options, "android")
-    _object(options["android"], "manifestQueries")["package"] = seen + missing
-
-
-def _dump_like(original: bytes, text: str, data: object) -> bytes:
-    indent_match = re.search(r"\n([ \t]+)\S", text)
-    indent: str | int = indent_match.group(1) if indent_match else 2
-    newline = "\r\n" if "\r\n" in text else "\n"
-    dumped = json.dumps(data, indent=indent, ensure_ascii=False)
-    if text.endswith(("\n", "\r")):
-        dumped += "\n"
-    bom = "\ufeff" if original.startswith(b"\xef\xbb\xbf") else ""
-    return (bom + dumped.replace("\n", newline)).encode("utf-8")
+    return appjson.plan(original, manifest, plist)

@@ -765,7 +765,8 @@ def _apply_plans(
         try:
             plans[path] = planner(data)
         except patch.PatchError as error:
-            raise UsageError(f"{path}: {error}; nothing was changed") from None
+            where = f"{path}:{error.line}" if error.line else str(path)
+            raise UsageError(f"{where}: {error}; nothing was changed") from None
     if args.handler:
         for path, (original, plan) in _handler_plans(args, reg, criteria, found).items():
             originals[path], plans[path] = original, plan
