@@ -15,6 +15,7 @@ from schemegen.apply.edit import ManifestWant, Plan, PlistWant
 ANDROID_APP = Path("android/app/src/main/AndroidManifest.xml")
 SKIP_DIRS = frozenset({"build", ".gradle", "Pods", "node_modules", "DerivedData", ".git", ".build"})
 EXPO_JS_CONFIGS = ("app.config.js", "app.config.ts", "app.config.mjs", "app.config.cjs")
+BUILD_PROPERTIES = "expo-build-properties"
 
 
 class DetectError(Exception):
@@ -36,6 +37,8 @@ class Project:
     android: Path | None = None
     ios: Path | None = None
     expo: Path | None = None
+    notes: tuple[str, ...] = ()
+    build_properties: bool = False  # expo-build-properties resolves from the app's package.json
 
     def describe(self) -> str:
         files = [p for p in (self.android, self.ios, self.expo) if p is not None]
@@ -68,11 +71,10 @@ def detect(
     chosen_android = _explicit(root, android_manifest)
     chosen_ios = _explicit(root, ios_plist)
     kind = _kind(root)
-    if kind == "Expo (managed)" and chosen_android is None and chosen_ios is None:
-        if (root / "app.json").is_file():
-            return Project(kind, root, expo=root / "app.json")
-        config = next(name for name in EXPO_JS_CONFIGS if (root / name).is_file())
-        raise ExpoJsConfig(config)
+    if framework != "native" and chosen_android is None and chosen_ios is None:
+        app = expo_app(root)
+        if app is not None:
+            return _expo_project(root, app)
     manifests, plists = ([], []) if android_manifest and ios_plist else _candidates(root)
     android = chosen_android if android_manifest else _android(root, kind, manifests)
     ios = chosen_ios if ios_plist else _ios(root, kind, plists)
@@ -86,6 +88,65 @@ def detect(
     return Project(kind, root, android=android, ios=ios)
 
 
+def is_expo_app(folder: Path) -> bool:
+    """An app.config.*, or an app.json with Expo in package.json (or an `expo` key)."""
+    if any((folder / name).is_file() for name in EXPO_JS_CONFIGS):
+        return True  # only Expo reads app.config.*
+    if not (folder / "app.json").is_file():
+        return False
+    if "expo" in dependencies(folder):
+        return True
+    from schemegen.core import jsonc
+
+    try:
+        tree = jsonc.parse((folder / "app.json").read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, jsonc.JsoncError):
+        return False
+    return jsonc.find(tree, "expo") is not None
+
+
+def expo_app(root: Path) -> Path | None:
+    """The Expo app at `root`, or the single one in a folder below it (a monorepo's apps/x)."""
+    if is_expo_app(root):
+        return root
+    folders = {
+        p.parent
+        for name in ("app.json", *EXPO_JS_CONFIGS)
+        for p in _walk(root, name)
+        if is_expo_app(p.parent)
+    }
+    return _choose(sorted(folders), root, "Expo app", "a path to the app folder")
+
+
+def _expo_project(root: Path, app: Path) -> Project:
+    js = [name for name in EXPO_JS_CONFIGS if (app / name).is_file()]
+    if not (app / "app.json").is_file():
+        raise ExpoJsConfig(_rel(app / js[0], root))
+    notes = []
+    if js:
+        notes.append(
+            f"{_rel(app / js[0], root)} may override app.json: Expo uses what it returns, so "
+            "it must pass on the `config` it is given"
+        )
+    native = [name for name in ("android", "ios") if (app / name).is_dir()]
+    if native:
+        notes.append(
+            f"`expo prebuild` regenerates {' and '.join(f'{n}/' for n in native)} from app.json; "
+            "if you edit them by hand instead (a bare project), rerun with --framework native"
+        )
+    kind = "Expo (prebuild)" if native else "Expo (managed)"
+    build_properties = BUILD_PROPERTIES in dependencies(app)
+    return Project(
+        kind, root, expo=app / "app.json", notes=tuple(notes), build_properties=build_properties
+    )
+
+
+def dependencies(folder: Path) -> dict[str, Any]:
+    """The dependencies and devDependencies of `folder`'s package.json (empty when unreadable)."""
+    package = _package_json(folder)
+    return {**package["dependencies"], **package["devDependencies"]}
+
+
 def _candidates(root: Path) -> tuple[list[Path], list[Path]]:
     """App manifests and app Info.plists that lint's discovery finds under `root`."""
     from schemegen.core.documents import Manifest, Plist, Unreadable, read_document
@@ -95,6 +156,8 @@ def _candidates(root: Path) -> tuple[list[Path], list[Path]]:
     manifests: list[Path] = []
     plists: list[Path] = []
     for name in files:
+        if Path(name).name == "app.json" or Path(name).name in EXPO_JS_CONFIGS:
+            continue  # an Expo config (here with --framework native): not a native file
         doc = read_document(name, _rel(Path(name), root))
         if isinstance(doc, Unreadable):
             where = f":{doc.problem.line}" if doc.problem.line is not None else ""

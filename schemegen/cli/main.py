@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Collection, Sequence
+from dataclasses import replace
 from enum import IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -641,6 +642,12 @@ def _add_apply(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--android-manifest", metavar="FILE", help="the AndroidManifest.xml to edit")
     p.add_argument("--ios-plist", metavar="FILE", help="the Info.plist to edit")
     p.add_argument(
+        "--framework",
+        choices=("native",),
+        help="native: edit android/ and ios/ even in an Expo project (a bare project that "
+        "edits them by hand); by default an Expo app is edited through app.json",
+    )
+    p.add_argument(
         "--handler",
         choices=HANDLER_LANGS,
         help="also write the generated WebView handler in this language",
@@ -740,7 +747,9 @@ def _apply_plans(
     )
     plist_want = patch.plist_want(reg, apps, scheme, limit=args.ios_query_limit, fix=args.fix)
     try:
-        found = project.detect(root, args.android_manifest, args.ios_plist)
+        found = project.detect(
+            root, args.android_manifest, args.ios_plist, framework=args.framework
+        )
     except project.ExpoJsConfig as error:
         kept = selection.cap(plist_want.schemes, args.ios_query_limit).kept
         sys.stdout.write(
@@ -750,6 +759,16 @@ def _apply_plans(
     except project.DetectError as error:
         raise UsageError(str(error)) from None
     _err(found.describe())
+    for note in found.notes:
+        _err(f"notice: {note}")
+    if found.expo is not None and not found.build_properties:
+        # A plugin that is not installed breaks `expo prebuild`: never add one.
+        manifest_want = replace(manifest_want, packages=())
+        _err(
+            "notice: expo-build-properties is not in package.json, so the Android <queries> "
+            "packages are not declared; `npx expo install expo-build-properties` and rerun "
+            "apply to add them"
+        )
     originals: dict[Path, bytes | None] = {}
     plans: dict[Path, Plan] = {}
     steps: list[tuple[Path | None, Callable[[bytes], Plan]]] = [

@@ -1,7 +1,7 @@
 """Lint orchestration: find the manifests and plists under the given paths, parse, check."""
 
 # Thousands of files per run: pathlib objects would cost more than the I/O they wrap.
-# ruff: noqa: PTH110, PTH112, PTH113, PTH117, PTH118
+# ruff: noqa: PTH110, PTH112, PTH113, PTH117, PTH118, PTH119
 
 from __future__ import annotations
 
@@ -24,7 +24,9 @@ from schemegen.core.documents import (
     Unreadable,
     read_document,
 )
+from schemegen.lint import expo
 from schemegen.lint.rules import LintContext, check_document, check_projects
+from schemegen.lint.rules import expo as expo_rules
 from schemegen.lint.rules.crossfile import project_root
 
 if TYPE_CHECKING:
@@ -45,8 +47,12 @@ class LintResult:
 
 
 def is_candidate(name: str) -> bool:
-    """File names directory discovery picks up."""
-    return name in ("AndroidManifest.xml", "Info.plist") or name.endswith("-Info.plist")
+    """File names directory discovery picks up (an app config only when it is Expo's)."""
+    return (
+        name in ("AndroidManifest.xml", "Info.plist")
+        or name.endswith("-Info.plist")
+        or expo.is_config_name(name)
+    )
 
 
 def _walk(top: str) -> Iterator[tuple[str, str]]:
@@ -76,6 +82,8 @@ def _walk(top: str) -> Iterator[tuple[str, str]]:
             if not is_candidate(name):
                 continue
             path = _join(folder, name)
+            if expo.is_config_name(name) and not expo.is_expo_config(path):
+                continue
             if entry.is_file(follow_symlinks=False):
                 yield path, _join(real_folder, name)
             elif entry.is_symlink() and os.path.isfile(path):
@@ -275,6 +283,9 @@ class _Partial:
 def _lint_chunk(chunk: Chunk, context: LintContext) -> _Partial:
     partial = _Partial()
     for group in chunk:
+        if len(group) == 1 and expo.is_config_name(os.path.basename(group[0])):
+            partial.diagnostics += _lint_expo(group[0], context)
+            continue
         docs: list[Document] = [read_document(path) for path in group]
         for doc in docs:
             partial.diagnostics += check_document(doc, context)
@@ -286,6 +297,16 @@ def _lint_chunk(chunk: Chunk, context: LintContext) -> _Partial:
             [d.path for d in docs if isinstance(d, Plist) and d.is_app and _loose(d)],
         )
     return partial
+
+
+def _lint_expo(path: str, context: LintContext) -> list[Diagnostic]:
+    """An Expo config's manifest and Info.plist, checked as one project of their own."""
+    docs, unread = expo.read(path, path)
+    found = [d for doc in docs for d in check_document(doc, context)]
+    found += check_projects(docs, context)
+    if unread is not None:
+        found += expo_rules.dynamic_expo_config(expo_rules.ExpoCode(path, unread), context)
+    return found
 
 
 def _loose(doc: Document) -> bool:

@@ -176,7 +176,9 @@ def test_generated_infoplist_says_what_to_do(
 def test_expo_app_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = tmp_path / "expo"
     root.mkdir()
-    (root / "package.json").write_text('{"dependencies": {"expo": "^51.0.0"}}')
+    (root / "package.json").write_text(
+        '{"dependencies": {"expo": "^51.0.0", "expo-build-properties": "~0.12.5"}}'
+    )
     app_json = root / "app.json"
     app_json.write_text(
         '{\n    "expo": {\n        "name": "shop",\n        "ios": {"infoPlist": '

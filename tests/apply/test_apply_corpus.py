@@ -132,19 +132,20 @@ def _check_manifest(
     assert not set(names) & set(aliases)
     old_names = {p.get(f"{A}name") for p in old.iterfind("queries/package")}
     assert {aliases.get(n, n) for n in old_names} | set(wanted) == set(names)
-    launcher = next(
+    # the return filter sits on the activity that already claimed the scheme (or had an empty
+    # deep-link filter), else on the launcher: exactly one activity has it
+    holders = [
         a
         for a in new.iterfind("application/activity")
-        if any(
-            c.get(f"{A}name") == patch.CATEGORY_LAUNCHER
-            for c in a.iterfind("intent-filter/category")
-        )
-    )
-    assert launcher.get(f"{A}exported") == "true"
-    assert launcher.get(f"{A}launchMode") in patch.KEPT_LAUNCH_MODES
+        if "myshop" in {d.get(f"{A}scheme") for d in a.iterfind("intent-filter/data")}
+    ]
+    assert len(holders) == 1
+    holder = holders[0]
+    assert holder.get(f"{A}exported") == "true"
+    assert holder.get(f"{A}launchMode") in patch.KEPT_LAUNCH_MODES
     filters = [
         f
-        for f in launcher.iterfind("intent-filter")
+        for f in holder.iterfind("intent-filter")
         if "myshop" in {d.get(f"{A}scheme") for d in f.iterfind("data")}
     ]
     assert len(filters) == 1

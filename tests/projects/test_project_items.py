@@ -281,3 +281,100 @@ def test_diff_applies_with_absolute_paths(
     command = [executable, "-p1", "--quiet"] if tool == "patch" else [executable, "apply"]
     subprocess.run(command, input=diff, text=True, cwd=root, check=True)
     assert main(["apply", str(root), "--app-scheme", "cafeorder", "--check"]) == 0
+
+
+# --- 2. Expo is edited where its truth lives ---------------------------------------------------
+
+
+def test_expo_with_prebuild_folders_is_edited_through_app_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = copy("expo-monorepo", tmp_path)
+    native = sorted(p for p in root.rglob("*") if p.is_file() and "/android/" in p.as_posix())
+    before = {p: p.read_bytes() for p in native}
+    assert main(["apply", str(root), "--app-scheme", "marketapp", "--fix"]) == 0
+    err = capsys.readouterr().err
+    assert "project: Expo (prebuild) (apps/market/app.json)" in err
+    assert "`expo prebuild` regenerates android/ and ios/ from app.json" in err
+    assert "--framework native" in err
+    assert "apps/market/app.config.ts may override app.json" in err
+    assert {p: p.read_bytes() for p in native} == before
+    text = (root / "apps/market/app.json").read_text()
+    assert "nhappvardansimclick" not in text
+    assert "com.hanaskcard.paycla" in text
+    assert main(["apply", str(root), "--app-scheme", "marketapp", "--framework", "native"]) == 0
+    err = capsys.readouterr().err
+    assert "project: React Native (apps/market/android/app/src/main/AndroidManifest.xml" in err
+    assert {p: p.read_bytes() for p in native} != before
+
+
+def test_expo_without_build_properties_gets_no_plugin(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = copy("expo-managed", tmp_path)
+    assert main(["apply", str(root), "--app-scheme", "bloomshop"]) == 0
+    err = capsys.readouterr().err
+    assert "expo-build-properties is not in package.json" in err
+    text = (root / "app.json").read_text(encoding="utf-8-sig")
+    assert "expo-build-properties" not in text
+    assert '"scheme": "bloomshop"' in text
+    assert "// Expo reads this file with JSON5" in text  # comments survive the splices
+    assert (root / "app.json").read_bytes().startswith(b"\xef\xbb\xbf")  # and so does the BOM
+
+
+def test_what_expo_rejects_is_an_error_with_file_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = copy("expo-managed", tmp_path)
+    app_json = root / "app.json"
+    app_json.write_text(
+        app_json.read_text().replace('"slug": "bloom-shop",', '"slug": bloom shop,')
+    )
+    assert main(["apply", str(root), "--app-scheme", "bloomshop"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith(f"schemegen: {app_json}:5: not valid JSON: ")
+    context = LintContext(load([]), app_scheme="bloomshop")
+    found = lint.run([root], context).diagnostics
+    assert [(d.code, d.line) for d in found] == [("SG001", 5)]
+
+
+# --- 6. Expo config is linted --------------------------------------------------------------------
+
+
+def test_expo_managed_app_without_payment_config_gets_the_bare_findings(tmp_path: Path) -> None:
+    root = copy("expo-managed", tmp_path)
+    assert codes(root, "bloomshop") == [
+        ("app.json", 3, "SG101"),
+        ("app.json", 3, "SG109"),
+        ("app.json", 3, "SG207"),
+        ("app.json", 3, "SG210"),
+    ]
+
+
+def test_expo_findings_are_at_their_json_lines(tmp_path: Path) -> None:
+    root = copy("expo-monorepo", tmp_path)
+    found = [c for c in codes(root, "marketapp") if c[0].endswith("app.json")]
+    assert ("apps/market/app.json", 13, "SG203") in found  # nhappvardansimclick
+    assert ("apps/market/app.json", 15, "SG204") in found  # KB-ACP after kb-acp
+    assert ("apps/market/app.json", 31, "SG107") in found  # com.hanaskard.paycla
+    assert not any(code in ("SG101", "SG210") for *_, code in found)  # expo.scheme returns
+    assert ("apps/market/app.config.ts", None, "SG401") in codes(root, "marketapp")
+
+
+def test_expo_intent_filters_and_url_types_are_return_schemes(tmp_path: Path) -> None:
+    root = copy("expo-managed", tmp_path)
+    app_json = root / "app.json"
+    app_json.write_text(
+        app_json.read_text()
+        .replace(
+            '"bundleIdentifier": "kr.bloomshop.app",',
+            '"bundleIdentifier": "kr.bloomshop.app",\n      "infoPlist": {"CFBundleURLTypes": '
+            '[{"CFBundleURLSchemes": ["bloomshop"]}]},',
+        )
+        .replace(
+            '"package": "kr.bloomshop.app",',
+            '"package": "kr.bloomshop.app",\n      "intentFilters": [{"action": "VIEW", '
+            '"category": ["BROWSABLE", "DEFAULT"], "data": [{"scheme": "bloomshop"}]}],',
+        )
+    )
+    assert [c for c in codes(root, "bloomshop") if c[2] in ("SG101", "SG210")] == []

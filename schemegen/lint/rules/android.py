@@ -20,6 +20,7 @@ from schemegen.lint.rules.common import (
     WEB_SCHEMES,
     LintContext,
     app_ref,
+    is_expo_config,
     listing,
     methods_text,
     per_document,
@@ -637,7 +638,10 @@ def missing_queries_package(doc: Manifest, context: LintContext) -> Iterator[Dia
                 f"{listing(app_ref(p, owners.get(p)) for p in missing)}"
             ),
         ),
-        fix="merge `schemegen generate`'s android/AndroidManifest.fragment.xml, or lint the "
+        fix="list them in expo-build-properties `android.manifestQueries.package` "
+        "(`schemegen apply` does it once expo-build-properties is installed)"
+        if is_expo_config(doc.path)
+        else "merge `schemegen generate`'s android/AndroidManifest.fragment.xml, or lint the "
         "merged manifest when an SDK supplies them",
         severity=Severity.ERROR if context.require_queries else Severity.WARNING,
     )

@@ -156,6 +156,12 @@ class LintContext:
         return frozenset(e.value for app in self.registry.apps for e in app.exceptions)
 
 
+def is_expo_config(path: str) -> bool:
+    """A document read from an Expo app config (app.json, app.config.*) rather than XML."""
+    name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    return name == "app.json" or name.startswith("app.config.")
+
+
 def app_ref(value: str, app: App | None) -> str:
     return f"`{value}` ({app.id})" if app is not None else f"`{value}`"
 
