@@ -893,9 +893,9 @@ def _budget_notes(final: Sequence[str], want: PlistWant) -> list[str]:
     left_out = [s for s in want.schemes if s.lower() not in present]
     if left_out:
         notes.append(
-            f"{_plural(len(left_out), 'selected iOS scheme', 'selected iOS schemes')} past "
-            f"--ios-query-limit {want.limit}; see them with `schemegen generate --stdout plist "
-            "--ios-query-limit 50`"
+            f"--ios-query-limit {want.limit} leaves out "
+            f"{_plural(len(left_out), 'selected iOS scheme', 'selected iOS schemes')}; "
+            "`schemegen list --ios-left-out` with the same options names them"
         )
     late = final[want.limit :]
     if want.fix and late:

@@ -181,6 +181,33 @@ def _criteria(args: argparse.Namespace) -> Criteria:
     )
 
 
+def _refuse_placeholder(reg: Registry, scheme: str, allowed: bool) -> None:
+    from schemegen.registry.schemes import placeholder_reason
+
+    reason = placeholder_reason(scheme, reg.placeholders)
+    if reason is not None and not allowed:
+        raise UsageError(
+            f"--app-scheme `{scheme}` {reason}: other apps use it too; use your app's own "
+            "scheme (or --allow-placeholder for a demo)"
+        )
+
+
+def _add_placeholder_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--allow-placeholder",
+        action="store_true",
+        help="accept a sample --app-scheme such as `example` (for a demo)",
+    )
+
+
+def _budget_notice(limit: int, left_out: int) -> str:
+    return (
+        f"--ios-query-limit {limit} leaves out {left_out} selected iOS schemes (the generated "
+        "handler opens them anyway); `schemegen list --ios-left-out` with the same options "
+        "names them"
+    )
+
+
 def _check_ios_limit(limit: int) -> None:
     from schemegen.registry.selection import IOS_QUERY_HARD_LIMIT
 
@@ -248,6 +275,7 @@ def _add_generate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         default="channel-key-00000000-0000-0000-0000-000000000000",
         help="PortOne V2 channel key",
     )
+    _add_placeholder_option(p)
     _add_selection_options(p)
     _add_ios_limit_option(p)
     _add_registry_option(p)
@@ -261,6 +289,12 @@ def _generate(args: argparse.Namespace) -> int:
 
     _check_ios_limit(args.ios_query_limit)
     reg = load_registry(_overlay_paths(args))
+    import contextlib
+
+    from schemegen.registry.schemes import AppSchemeError, parse_app_scheme
+
+    with contextlib.suppress(AppSchemeError):  # generate reports an invalid scheme itself
+        _refuse_placeholder(reg, parse_app_scheme(args.app_scheme).scheme, args.allow_placeholder)
     options = generate.Options(
         app_scheme=args.app_scheme,
         java_package=args.java_package,
@@ -281,12 +315,7 @@ def _generate(args: argparse.Namespace) -> int:
     except generate.GenerateError as error:
         raise UsageError(str(error)) from None
     if result.dropped:
-        print(
-            f"schemegen: notice: --ios-query-limit {args.ios_query_limit} leaves out "
-            f"{len(result.dropped)} selected iOS scheme(s): {', '.join(result.dropped)} "
-            "(the generated handler opens them anyway)",
-            file=sys.stderr,
-        )
+        _err(f"notice: {_budget_notice(args.ios_query_limit, len(result.dropped))}")
     if args.stdout:
         text = result.files.get(args.stdout) or result.by_key.get(args.stdout)
         if text is None:
@@ -340,6 +369,12 @@ def _check_drift(out: Path, files: dict[str, str]) -> int:
 def _add_list(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("list", help="show the selected apps in priority order")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--ios-left-out",
+        action="store_true",
+        help="print only the selected iOS schemes past --ios-query-limit, one per line",
+    )
+    _add_ios_limit_option(p)
     _add_selection_options(p)
     _add_registry_option(p)
     _add_no_config_option(p)
@@ -355,6 +390,11 @@ def _list(args: argparse.Namespace) -> int:
         apps = selection.select(reg, _criteria(args))
     except selection.SelectionError as error:
         raise UsageError(str(error)) from None
+    if args.ios_left_out:
+        _check_ios_limit(args.ios_query_limit)
+        dropped = selection.cap(selection.ios_query_schemes(apps), args.ios_query_limit).dropped
+        sys.stdout.write("".join(f"{scheme}\n" for scheme in dropped))
+        return Exit.OK
     rows = app_rows(apps)
     if args.format == "json":
         import json
@@ -673,6 +713,7 @@ def _add_apply(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         action="store_true",
         help="write through symlinked files to their targets (refused otherwise)",
     )
+    _add_placeholder_option(p)
     _add_selection_options(p)
     _add_ios_limit_option(p)
     _add_registry_option(p)
@@ -729,6 +770,7 @@ def _apply_plans(
     except AppSchemeError as error:
         raise UsageError(f"--app-scheme: {error}") from None
     reg = load_registry(_overlay_paths(args, [args.path]))
+    _refuse_placeholder(reg, scheme, args.allow_placeholder)
     owner = reg.scheme_owner.get(scheme)
     if owner is not None:
         raise UsageError(

@@ -306,7 +306,9 @@ def _lint_expo(path: str, context: LintContext) -> list[Diagnostic]:
     found += check_projects(docs, context)
     if unread is not None:
         found += expo_rules.dynamic_expo_config(expo_rules.ExpoCode(path, unread), context)
-    return found
+    # `scheme` is both the Android filter's and the URL type's: one finding per place
+    kept = {(d.line, d.code): d for d in reversed(found) if d.code == "SG206"}
+    return [d for d in found if d.code != "SG206"] + list(kept.values())
 
 
 def _loose(doc: Document) -> bool:

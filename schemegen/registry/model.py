@@ -141,6 +141,7 @@ class Registry:
     sources: Mapping[str, Source]
     pgs: Mapping[str, Pg]
     known_non_payment: tuple[NonPayment, ...] = ()
+    placeholders: tuple[str, ...] = ()  # sample app schemes: refused by apply and generate
 
     def non_payment(self, value: str) -> NonPayment | None:
         """The reviewed non-payment entry matching `value`, if any."""
@@ -282,7 +283,7 @@ def load_shipped(parse: Parser = parse_yaml) -> Located:
 _ID = re.compile(r"[a-z][a-z0-9_]*")
 _SEEN = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 _VERSION = re.compile(r"\d{4}\.\d{1,2}\.\d+")
-TOP_KEYS = {"version", "updated", "sources", "pgs", "apps", "known_non_payment"}
+TOP_KEYS = {"version", "updated", "sources", "pgs", "apps", "known_non_payment", "placeholders"}
 APP_KEYS = {
     "id",
     "name_ko",
@@ -378,6 +379,7 @@ def build(base: Located, overlays: Sequence[Located] = ()) -> Registry:
         sources=sources,
         pgs=_pgs(base, overlays, out),
         known_non_payment=_non_payment(base, overlays, out),
+        placeholders=_placeholders(base, overlays, out),
     )
     # Ids disabled by an overlay (or dropped for their own errors) are not "unknown" to a PG.
     defined = {
@@ -419,6 +421,8 @@ def _check_top(doc: Located, out: _Collector, *, is_base: bool) -> None:
         out.add(doc, ("pgs",), "pgs must be a mapping")
     if not isinstance(data.get("known_non_payment", []), list):
         out.add(doc, ("known_non_payment",), "known_non_payment must be a list")
+    if not isinstance(data.get("placeholders", []), list):
+        out.add(doc, ("placeholders",), "placeholders must be a list")
 
 
 def _merge(base: Located, overlays: Sequence[Located], out: _Collector) -> list[_Entry]:
@@ -483,6 +487,19 @@ def _pgs(base: Located, overlays: Sequence[Located], out: _Collector) -> dict[st
                 continue
             found[str(code)] = Pg(str(code), raw["name"], include)
     return found
+
+
+def _placeholders(base: Located, overlays: Sequence[Located], out: _Collector) -> tuple[str, ...]:
+    """Every file's `placeholders`, in order; overlays add to the shipped list."""
+    found: list[str] = []
+    for doc in (base, *overlays):
+        for index, raw in enumerate(doc.data.get("placeholders") or []):
+            if not isinstance(raw, str) or not raw or raw != raw.lower():
+                message = "a placeholder is a non-empty lower-case string"
+                out.add(doc, ("placeholders", index), message)
+                continue
+            found.append(raw)
+    return tuple(dict.fromkeys(found))
 
 
 def _non_payment(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 # RFC 3986 section 3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )
@@ -123,3 +123,17 @@ def near_misses(value: str, known: Iterable[str], limit: int = 2) -> tuple[str, 
         if (distance := edit_distance(folded, candidate.lower(), limit)) <= limit
     )
     return tuple(candidate for _, candidate in scored)
+
+
+# Shapes of unfilled sample values: `YOUR_SCHEME`, `kakao0123456789abcdefghijklmn`, `<scheme>`.
+_PLACEHOLDER_SHAPE = re.compile(r"(^|[_\-.])your|0123456789|abcdefgh|x{4,}|[<>]")
+
+
+def placeholder_reason(value: str, placeholders: Collection[str]) -> str | None:
+    """Why `value` looks copied from sample code (the registry's `placeholders`), or None."""
+    folded = value.strip().lower()
+    if not folded:
+        return "is empty"
+    if folded in placeholders or _PLACEHOLDER_SHAPE.search(folded):
+        return "looks like a placeholder from sample code"
+    return None

@@ -128,7 +128,8 @@ def test_budget_notice_is_one_line_and_only_news(
     notices = [line for line in capsys.readouterr().err.splitlines() if "notice" in line]
     assert len(notices) == 1
     assert (
-        "selected iOS schemes past --ios-query-limit 25; see them with `schemegen" in (notices[0])
+        "--ios-query-limit 25 leaves out 58 selected iOS schemes; `schemegen list --ios-left-out`"
+        in (notices[0])
     )
     assert len(notices[0]) < 200
     assert main(["apply", str(root), "--app-scheme", "dosirak"]) == 0
@@ -378,3 +379,56 @@ def test_expo_intent_filters_and_url_types_are_return_schemes(tmp_path: Path) ->
         )
     )
     assert [c for c in codes(root, "bloomshop") if c[2] in ("SG101", "SG210")] == []
+
+
+# --- 5. placeholders are refused -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scheme", ["example", "myapp", "iamporttest", "yourscheme"])
+@pytest.mark.parametrize("command", ["apply", "generate"])
+def test_placeholder_app_scheme_is_refused(
+    scheme: str, command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = copy("flutter-subfolder", tmp_path)
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    args = [str(root)] if command == "apply" else ["--out", str(tmp_path / "out")]
+    assert main([command, *args, "--app-scheme", scheme]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        f"schemegen: --app-scheme `{scheme}` looks like a placeholder from sample code: other "
+        "apps use it too; use your app's own scheme (or --allow-placeholder for a demo)"
+    ]
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
+    assert not (tmp_path / "out").exists()
+    assert main([command, *args, "--app-scheme", scheme, "--allow-placeholder"]) == 0
+
+
+def test_the_readme_sample_is_not_a_placeholder(tmp_path: Path) -> None:
+    registry = load([])
+    assert "myshop" not in registry.placeholders
+    assert {"example", "myapp", "iamporttest", "yourscheme"} <= set(registry.placeholders)
+    assert main(["generate", "--app-scheme", "myshop", "--out", str(tmp_path)]) == 0
+
+
+def test_placeholders_on_every_platform(tmp_path: Path) -> None:
+    root = copy("expo-managed", tmp_path)
+    app_json = root / "app.json"
+    app_json.write_text(app_json.read_text().replace('"slug"', '"scheme": "myapp",\n    "slug"'))
+    assert ("app.json", 5, "SG206") in codes(root, "bloomshop")
+    root = copy("native-payment-activity", tmp_path)
+    manifest = root / "app/src/main/AndroidManifest.xml"
+    manifest.write_text(manifest.read_text().replace('scheme="cafeorder"', 'scheme="iamporttest"'))
+    assert ("app/src/main/AndroidManifest.xml", 37, "SG206") in codes(root, "cafeorder")
+
+
+def test_an_overlay_adds_placeholders(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    overlay = tmp_path / "extra.yaml"
+    overlay.write_text("placeholders: [shopdemo]\n")
+    args = ["generate", "--app-scheme", "shopdemo", "--registry", str(overlay), "--stdout", "js"]
+    assert main(args) == 2
+    assert "`shopdemo` looks like a placeholder" in capsys.readouterr().err
+    overlay.write_text("placeholders: [ShopDemo]\n")
+    assert main(args) == 2
+    assert f"{overlay}:1: placeholders: a placeholder is a non-empty lower-case string" in (
+        capsys.readouterr().err
+    )

@@ -26,6 +26,8 @@ def check_document(doc: Document, context: LintContext) -> list[Diagnostic]:
     found = [d for rule in inputs.RULES for d in rule.check(doc, context)]
     if isinstance(doc, Manifest):
         found.extend(d for rule in android.RULES for d in rule.check(doc, context))
+        # placeholder-value covers every place a return scheme is registered
+        found.extend(ios.PLACEHOLDER_VALUE.check(doc, context))
     elif isinstance(doc, Plist):
         found.extend(d for rule in ios.RULES for d in rule.check(doc, context))
     return found

@@ -147,6 +147,23 @@ class LintContext:
     def _memo(self) -> dict[Hashable, str]:
         return {}
 
+    def placeholder_reason(self, value: str) -> str | None:
+        """Why `value` looks like a sample value (the registry's `placeholders`), or None."""
+        reasons = self._placeholder_reasons  # the same values recur across a monorepo's files
+        if value not in reasons:
+            if len(reasons) >= 4096:
+                reasons.clear()
+            reasons[value] = schemes.placeholder_reason(value, self._placeholders)
+        return reasons[value]
+
+    @cached_property
+    def _placeholders(self) -> frozenset[str]:
+        return frozenset(self.registry.placeholders)
+
+    @cached_property
+    def _placeholder_reasons(self) -> dict[str, str | None]:
+        return {}
+
     def excepted(self, value: str) -> bool:
         """A registry value kept despite breaking scheme syntax (a recorded exception)."""
         return value in self._excepted_values

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 from typing import NamedTuple
 
 from schemegen.core.diagnostics import Diagnostic, Rule, Severity
-from schemegen.core.documents import PArray, PDict, Plist, PScalar, PValue, is_build_reference
+from schemegen.core.documents import (
+    Manifest,
+    PArray,
+    PDict,
+    Plist,
+    PScalar,
+    PValue,
+    is_build_reference,
+)
 from schemegen.lint.rules.common import (
     HARD_LIMIT,
     LintContext,
@@ -75,41 +82,13 @@ def key_line(doc: Plist, key: str) -> int | None:
     return entry.line if entry is not None else doc.root.line
 
 
-_PLACEHOLDERS = frozenset(
-    {
-        "example",
-        "examplescheme",
-        "myapp",
-        "myappscheme",
-        "yourscheme",
-        "yourapp",
-        "scheme",
-        "urlscheme",
-        "appscheme",
-        "app_scheme",
-        "placeholder",
-        "todo",
-        "changeme",
-        "xxx",
-    }
-)
-_PLACEHOLDER_PATTERN = re.compile(r"(^|[_\-.])your|0123456789|abcdefgh|x{4,}|[<>]")
-
-
-@lru_cache(maxsize=4096)  # the same values recur across a monorepo's files
-def placeholder_reason(value: str) -> str | None:
+def placeholder_reason(value: str, context: LintContext) -> str | None:
     """Why `value` looks like a value copied from sample code, or None."""
-    folded = value.strip().lower()
-    if not folded:
-        return "is empty"
-    if folded in _PLACEHOLDERS or _PLACEHOLDER_PATTERN.search(folded):
-        return "looks like a placeholder from sample code"
-    return None
+    return context.placeholder_reason(value)
 
 
-@lru_cache(maxsize=4096)
-def is_checkable(value: str) -> bool:
-    return placeholder_reason(value) is None and not is_build_reference(value)
+def is_checkable(value: str, context: LintContext) -> bool:
+    return context.placeholder_reason(value) is None and not is_build_reference(value)
 
 
 def too_many_query_schemes(doc: Plist, context: LintContext) -> Iterator[Diagnostic]:
@@ -199,7 +178,11 @@ def invalid_query_scheme(doc: Plist, context: LintContext) -> Iterator[Diagnosti
     """
     for entry in query_entries(doc):
         value = entry.value
-        if not is_checkable(value) or value in context.registry.aliases or context.excepted(value):
+        if (
+            not is_checkable(value, context)
+            or value in context.registry.aliases
+            or context.excepted(value)
+        ):
             continue
         problem = scheme_problem(value)
         if problem is None:
@@ -247,7 +230,7 @@ def query_scheme_typo(doc: Plist, context: LintContext) -> Iterator[Diagnostic]:
     """
     owners = context.scheme_owner
     for entry in query_entries(doc):
-        if not is_checkable(entry.value) or entry.value.lower() in owners:
+        if not is_checkable(entry.value, context) or entry.value.lower() in owners:
             continue
         typo = context.typo_of(entry.value, context.registry.scheme_owner)
         if typo is None or typo[0].lower() not in owners:
@@ -349,13 +332,15 @@ DEPRECATED_QUERY_SCHEME = Rule(
 )
 
 
-def placeholder_value(doc: Plist, context: LintContext) -> Iterator[Diagnostic]:
+def placeholder_value(doc: Plist | Manifest, context: LintContext) -> Iterator[Diagnostic]:
     """Checks URL schemes and query schemes for values left over from sample code.
 
     ## What it does
-    Reports empty strings and placeholders such as `example`, `YOUR_APP_SCHEME`,
-    `kakao0123456789abcdefghijklmn` or `<scheme>` in `LSApplicationQueriesSchemes` and
-    `CFBundleURLSchemes`.
+    Reports empty strings and placeholders such as `example`, `iamporttest`,
+    `YOUR_APP_SCHEME`, `kakao0123456789abcdefghijklmn` or `<scheme>` in
+    `LSApplicationQueriesSchemes`, `CFBundleURLSchemes`, `<data android:scheme>` and an Expo
+    app's `scheme`. The sample values are the registry's `placeholders` list, which `apply`
+    and `generate` refuse as `--app-scheme` too.
 
     ## Why is this bad?
     A placeholder in the URL types makes the app claim a scheme that many other apps claim
@@ -378,9 +363,12 @@ def placeholder_value(doc: Plist, context: LintContext) -> Iterator[Diagnostic]:
     - [Defining a custom URL scheme for your app](https://developer.apple.com/documentation/xcode/defining-a-custom-url-scheme-for-your-app)
     - [LSApplicationQueriesSchemes](https://developer.apple.com/documentation/bundleresources/information-property-list/lsapplicationqueriesschemes)
     """
+    if isinstance(doc, Manifest):
+        yield from _placeholder_schemes(doc, context)
+        return
     for where, entries in ((QUERIES, query_entries(doc)), (URL_SCHEMES, url_schemes(doc))):
         for entry in entries:
-            reason = placeholder_reason(entry.value)
+            reason = placeholder_reason(entry.value, context)
             if reason is not None and not is_build_reference(entry.value):
                 yield PLACEHOLDER_VALUE.diagnostic(
                     doc.path,
@@ -388,6 +376,22 @@ def placeholder_value(doc: Plist, context: LintContext) -> Iterator[Diagnostic]:
                     f"{where} entry `{entry.value}` {reason}",
                     fix="replace it with the real value or remove it",
                 )
+
+
+def _placeholder_schemes(doc: Manifest, context: LintContext) -> Iterator[Diagnostic]:
+    for component in doc.components:
+        for intent_filter in component.all("intent-filter"):
+            for data in intent_filter.all("data"):
+                raw = data.get("android:scheme")
+                value = doc.resolve(raw) if raw is not None else None
+                reason = None if value is None else placeholder_reason(value, context)
+                if reason is not None:
+                    yield PLACEHOLDER_VALUE.diagnostic(
+                        doc.path,
+                        data.line,
+                        f"scheme `{value}` {reason}",
+                        fix="replace it with your app's own scheme or remove the filter",
+                    )
 
 
 PLACEHOLDER_VALUE = Rule("SG206", "placeholder-value", Severity.WARNING, placeholder_value)
@@ -690,7 +694,7 @@ def invalid_url_scheme(doc: Plist, context: LintContext) -> Iterator[Diagnostic]
     """
     for entry in url_schemes(doc):
         value = entry.value
-        if not is_checkable(value) or value.lower() in context.scheme_owner:
+        if not is_checkable(value, context) or value.lower() in context.scheme_owner:
             continue
         problem = scheme_problem(value)
         if problem is None:
@@ -739,6 +743,9 @@ def unresolved_plist_variable(doc: Plist, context: LintContext) -> Iterator[Diag
     - [Build settings reference](https://developer.apple.com/documentation/xcode/build-settings-reference)
     - [CFBundleURLTypes](https://developer.apple.com/documentation/bundleresources/information-property-list/cfbundleurltypes)
     """
+    if isinstance(doc, Manifest):
+        yield from _placeholder_schemes(doc, context)
+        return
     for where, entries in ((QUERIES, query_entries(doc)), (URL_SCHEMES, url_schemes(doc))):
         for entry in entries:
             if is_build_reference(entry.value):
