@@ -24,15 +24,21 @@ from schemegen.core.documents import (
     Unreadable,
     read_document,
 )
-from schemegen.lint import expo
+from schemegen.lint import evidence, expo, sources
 from schemegen.lint.rules import LintContext, check_document, check_projects
 from schemegen.lint.rules import expo as expo_rules
+from schemegen.lint.rules import sources as source_rules
 from schemegen.lint.rules.crossfile import project_root
+from schemegen.lint.rules.sources import Registered, SourceScan
 
 if TYPE_CHECKING:
     from concurrent.futures import Future  # loaded only when a pool runs
 
-SKIPPED_DIRS = frozenset({"build", ".gradle", "Pods", "node_modules", "DerivedData", ".git"})
+SKIPPED_DIRS = frozenset(
+    {"build", ".gradle", "Pods", "node_modules", "DerivedData", ".git", ".dart_tool"}
+)
+# Files read for the project as a whole: the app's source and its dependency lists.
+DEPENDENCY_FILES = frozenset({"package.json", "pubspec.yaml", "build.gradle", "build.gradle.kts"})
 # Below this many files a process pool costs more than it saves (start-up, pickling).
 PARALLEL_MIN_FILES = 200
 CHUNK_FILES = 64  # files per pool task: small enough for an even load and flat memory
@@ -55,7 +61,7 @@ def is_candidate(name: str) -> bool:
     )
 
 
-def _walk(top: str) -> Iterator[tuple[str, str]]:
+def _walk(top: str, project: list[str] | None = None) -> Iterator[tuple[str, str]]:
     """(path, real path) of the candidates under `top` (a normalised path), as os.walk orders.
 
     Depth first with sorted names, from os.scandir entries, whose types cost no further
@@ -80,6 +86,12 @@ def _walk(top: str) -> Iterator[tuple[str, str]]:
                     below.append((_join(folder, name), _join(real_folder, name)))
                 continue
             if not is_candidate(name):
+                if (
+                    project is not None
+                    and (name in DEPENDENCY_FILES or sources.is_source(name))
+                    and entry.is_file(follow_symlinks=False)
+                ):
+                    project.append(_join(folder, name))
                 continue
             path = _join(folder, name)
             if expo.is_config_name(name) and not expo.is_expo_config(path):
@@ -117,13 +129,18 @@ def discover(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[str], list[U
     return list(_discover(paths, missing)), missing
 
 
-def _discover(paths: Sequence[str | os.PathLike[str]], missing: list[Unreadable]) -> Iterator[str]:
-    """`discover` as the files are found; missing paths go to `missing`."""
+def _discover(
+    paths: Sequence[str | os.PathLike[str]],
+    missing: list[Unreadable],
+    project: list[str] | None = None,
+) -> Iterator[str]:
+    """`discover` as the files are found; missing paths go to `missing`, and the source and
+    dependency files of searched directories to `project` when it is given."""
     seen: set[str] = set()
     for given in paths:
         path = str(Path(given))  # normalised, as the paths in the report are
         if os.path.isdir(path):
-            candidates: Iterable[tuple[str, str]] = _walk(path)
+            candidates: Iterable[tuple[str, str]] = _walk(path, project)
         elif os.path.exists(path):
             candidates = [(path, os.path.realpath(path))]
         else:
@@ -151,9 +168,10 @@ def run(
     """
     files: list[str] = []
     missing: list[Unreadable] = []
+    project_files: list[str] = []
     # Discovery, grouping and linting form one pipeline: projects are checked (in worker
     # processes for large inputs) while the walk goes on.
-    listed = _recorded(_discover(paths, missing), files)
+    listed = _recorded(_discover(paths, missing, project_files), files)
     groups = _projects(listed, in_walk_order=len(paths) == 1)
     # Keyed as they arrive, while workers still run: duplicates drop out, and the final sort
     # compares plain tuples.
@@ -163,9 +181,11 @@ def run(
         found.update((_full_key(d), d) for d in diagnostics if keep is None or keep(d))
 
     loose = _Partial()
+    registered: list[Registered] = []
     for partial in _lint_chunks(_chunks(groups), context, jobs):
         add(partial.diagnostics)
         loose.keep_loose(partial.manifests, partial.plists)
+        registered += partial.registered
     late = [d for doc in missing for d in check_document(doc, context)]
     # Files outside an android/ or ios/ folder pair up only when the run holds exactly one of
     # each (see crossfile.projects); two of a kind are enough to know there is no pair.
@@ -174,7 +194,34 @@ def run(
             [read_document(loose.manifests[0]), read_document(loose.plists[0])], context
         )
     add(late)
+    if project_files:
+        add(_project_rules(project_files, registered, found, context))
     return LintResult(tuple(found[key] for key in sorted(found)), tuple(files))
+
+
+def _project_rules(
+    project_files: Sequence[str],
+    registered: Sequence[Registered],
+    found: dict[_Key, Diagnostic],
+    context: LintContext,
+) -> list[Diagnostic]:
+    """The rules over the project's source and dependencies (after every file was linted)."""
+    code = [p for p in project_files if sources.is_source(os.path.basename(p))]
+    passed, calls, complete = sources.scan_all(code)
+    skipped = None
+    if not complete:
+        skipped = next(p for p in code if not p.endswith(sources.DART))
+    scan = SourceScan(tuple((f.value, f.path, f.line) for f in passed), tuple(registered), skipped)
+    late = list(source_rules.unregistered_app_scheme(scan, context))
+    asks = [f"`{c.value}` ({c.path}:{c.line})" for c in calls]
+    asks += evidence.dependency_evidence(project_files)
+    if asks:
+        # Code that asks the PackageManager fails without <queries>: the warning becomes an error.
+        for key, d in list(found.items()):
+            if d.code == "SG109" and d.severity is Severity.WARNING:
+                del found[key]
+                late.append(evidence.escalated(d, asks))
+    return late
 
 
 def _recorded(items: Iterable[str], into: list[str]) -> Iterator[str]:
@@ -274,6 +321,7 @@ class _Partial:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     manifests: list[str] = field(default_factory=list)
     plists: list[str] = field(default_factory=list)
+    registered: list[Registered] = field(default_factory=list)
 
     def keep_loose(self, manifests: Sequence[str], plists: Sequence[str]) -> None:
         self.manifests = [*self.manifests, *manifests][:2]
@@ -284,9 +332,12 @@ def _lint_chunk(chunk: Chunk, context: LintContext) -> _Partial:
     partial = _Partial()
     for group in chunk:
         if len(group) == 1 and expo.is_config_name(os.path.basename(group[0])):
-            partial.diagnostics += _lint_expo(group[0], context)
+            docs, unread = expo.read(group[0], group[0])
+            partial.diagnostics += _lint_expo(group[0], docs, unread, context)
+            partial.registered += evidence.registered(docs)
             continue
-        docs: list[Document] = [read_document(path) for path in group]
+        docs = [read_document(path) for path in group]
+        partial.registered += evidence.registered(docs)
         for doc in docs:
             partial.diagnostics += check_document(doc, context)
         paired = [doc for doc in docs if not _loose(doc)]
@@ -299,9 +350,10 @@ def _lint_chunk(chunk: Chunk, context: LintContext) -> _Partial:
     return partial
 
 
-def _lint_expo(path: str, context: LintContext) -> list[Diagnostic]:
+def _lint_expo(
+    path: str, docs: Sequence[Document], unread: str | None, context: LintContext
+) -> list[Diagnostic]:
     """An Expo config's manifest and Info.plist, checked as one project of their own."""
-    docs, unread = expo.read(path, path)
     found = [d for doc in docs for d in check_document(doc, context)]
     found += check_projects(docs, context)
     if unread is not None:
@@ -371,11 +423,15 @@ def _init_worker(context: LintContext) -> None:
 _Row = tuple[str, int | None, str, Severity, str, str | None]
 
 
-def _lint_chunk_in_worker(chunk: Chunk) -> tuple[list[_Row], list[str], list[str]]:
+_Result = tuple[list[_Row], list[str], list[str], list[tuple[str, str, int | None]]]
+
+
+def _lint_chunk_in_worker(chunk: Chunk) -> _Result:
     assert _CONTEXT is not None
     partial = _lint_chunk(chunk, _CONTEXT)
     rows = [(d.path, d.line, d.code, d.severity, d.message, d.fix) for d in partial.diagnostics]
-    return rows, partial.manifests, partial.plists
+    returns = [(r.scheme, r.path, r.line) for r in partial.registered]
+    return rows, partial.manifests, partial.plists, returns
 
 
 def _parallel(chunks: Iterable[Chunk], context: LintContext, workers: int) -> Iterator[_Partial]:
@@ -392,7 +448,7 @@ def _parallel(chunks: Iterable[Chunk], context: LintContext, workers: int) -> It
     import lxml.etree  # noqa: F401
 
     with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(context,)) as pool:
-        waiting: deque[Future[tuple[list[_Row], list[str], list[str]]]] = deque()
+        waiting: deque[Future[_Result]] = deque()
         for chunk in chunks:
             waiting.append(pool.submit(_lint_chunk_in_worker, chunk))
             while waiting and (waiting[0].done() or len(waiting) > 4 * workers):
@@ -401,6 +457,8 @@ def _parallel(chunks: Iterable[Chunk], context: LintContext, workers: int) -> It
             yield _received(waiting.popleft())
 
 
-def _received(future: Future[tuple[list[_Row], list[str], list[str]]]) -> _Partial:
-    rows, manifests, plists = future.result()
-    return _Partial([Diagnostic(*row) for row in rows], manifests, plists)
+def _received(future: Future[_Result]) -> _Partial:
+    rows, manifests, plists, returns = future.result()
+    return _Partial(
+        [Diagnostic(*row) for row in rows], manifests, plists, [Registered(*r) for r in returns]
+    )

@@ -432,3 +432,193 @@ def test_an_overlay_adds_placeholders(tmp_path: Path, capsys: pytest.CaptureFixt
     assert f"{overlay}:1: placeholders: a placeholder is a non-empty lower-case string" in (
         capsys.readouterr().err
     )
+
+
+# --- 11. one return scheme everywhere --------------------------------------------------------------
+
+
+def source_findings(root: Path, scheme: str | None = None) -> list[tuple[str, int | None, str]]:
+    context = LintContext(load([]), app_scheme=scheme)
+    return [
+        (Path(d.path).relative_to(root).as_posix(), d.line, d.severity.value)
+        for d in lint.run([root], context).diagnostics
+        if d.code == "SG402"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "source", "line", "old", "new"),
+    [
+        ("expo-managed", "src/Payment.tsx", 15, "app_scheme: 'bloomshop'", "app_scheme: 'bloom'"),
+        (
+            "expo-monorepo",
+            "packages/checkout/src/index.tsx",
+            15,
+            "appScheme: 'marketapp://'",
+            "appScheme: 'market://'",
+        ),
+        (
+            "flutter-subfolder",
+            "mobile/lib/payment/payment_page.dart",
+            27,
+            "appScheme: 'dosirak'",
+            "appScheme: 'dosirak-pay'",
+        ),
+        (
+            "native-payment-activity",
+            "app/src/main/assets/payment.html",
+            19,
+            "app_scheme: 'cafeorder'",
+            "app_scheme: 'cafe'",
+        ),
+        (
+            "native-payment-activity",
+            "app/src/main/java/kr/cafeorder/app/PaymentActivity.java",
+            10,
+            'APP_SCHEME = "cafeorder"',
+            'APP_SCHEME = "cafe"',
+        ),
+        (
+            "ios-native-queries",
+            "Shop/PaymentViewController.swift",
+            6,
+            'appScheme = "petmall"',
+            'appScheme = "pet"',
+        ),
+    ],
+)
+def test_source_app_scheme_must_be_registered(
+    name: str, source: str, line: int, old: str, new: str, tmp_path: Path
+) -> None:
+    root = copy(name, tmp_path)
+    scheme = {"expo-managed": "bloomshop", "expo-monorepo": "marketapp"}.get(name)
+    if name == "ios-native-queries":
+        assert main(["apply", str(root), "--app-scheme", "petmall"]) == 0
+    if name == "flutter-subfolder":
+        assert main(["apply", str(root), "--app-scheme", "dosirak"]) == 0
+    if name == "expo-managed":
+        assert main(["apply", str(root), "--app-scheme", "bloomshop"]) == 0
+    assert source_findings(root, scheme) == []  # the fixture's scheme is registered
+    path = root / source
+    path.write_text(path.read_text().replace(old, new))
+    found = source_findings(root, scheme)
+    assert (source, line, "error") in found
+    context = LintContext(load([]), app_scheme=scheme)
+    message = next(d.message for d in lint.run([root], context).diagnostics if d.code == "SG402")
+    assert "registered: `" in message  # and where: the other location
+    assert ".xml:" in message or ".plist:" in message or "app.json:" in message
+
+
+def test_source_discovery_skips_dependency_and_tool_folders(tmp_path: Path) -> None:
+    root = copy("expo-managed", tmp_path)
+    assert main(["apply", str(root), "--app-scheme", "bloomshop"]) == 0
+    # node_modules/iamport-react-native/example.js passes `example`: not the app's source
+    assert source_findings(root, "bloomshop") == []
+    root = copy("flutter-subfolder", tmp_path)
+    assert main(["apply", str(root), "--app-scheme", "dosirak"]) == 0
+    assert source_findings(root, "dosirak") == []  # mobile/.dart_tool passes `example`
+
+
+def test_without_the_extra_one_info_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from schemegen.lint import sources
+
+    def missing(suffix: str) -> object:
+        raise sources.MissingGrammar("No module named 'tree_sitter_javascript'")
+
+    monkeypatch.setattr(sources, "_parser", missing)
+    root = copy("native-payment-activity", tmp_path)
+    found = source_findings(root)
+    assert [severity for *_, severity in found] == ["info"]
+    context = LintContext(load([]))
+    info = next(d for d in lint.run([root], context).diagnostics if d.code == "SG402")
+    assert "not scanned" in info.message
+    assert info.fix == "pip install 'schemegen[sources]'"
+
+
+@pytest.mark.parametrize(
+    ("suffix", "text", "expected"),
+    [
+        (".kt", 'object Pay {\n    const val APP_SCHEME = "shop"\n}\n', [("shop", 2)]),
+        (".kt", 'fun f() {\n    request(appScheme = "shop")\n}\n', [("shop", 2)]),
+        (".js", "IMP.request_pay({\n  app_scheme: `shop://`,\n});\n", [("shop://", 2)]),
+        (".js", "IMP.request_pay({ app_scheme: `${scheme}://` });\n", []),
+        (".ts", "const o = { appScheme: SCHEME };\nconst SCHEME = 'shop';\n", [("shop", 1)]),
+        (".swift", 'request.app_scheme = "shop"\n', [("shop", 1)]),
+        (".java", 'class A { void f() { data.put("app_scheme", "shop"); } }\n', [("shop", 1)]),
+        (".dart", "// appScheme: 'old'\nPaymentData(appScheme: \"shop\")\n", [("shop", 2)]),
+        (
+            ".dart",
+            "const kScheme = 'shop';\nPaymentData(\n  appScheme: kScheme,\n)\n",
+            [("shop", 3)],
+        ),
+        (".dart", "PaymentData(appScheme: '$prefix-pay')\n", []),
+    ],
+)
+def test_app_scheme_extraction(
+    suffix: str, text: str, expected: list[tuple[str, int]], tmp_path: Path
+) -> None:
+    from schemegen.lint import sources
+
+    path = tmp_path / f"source{suffix}"
+    path.write_text(text)
+    found, _ = sources.scan(str(path))
+    assert [(f.value, f.line) for f in found] == expected
+
+
+def test_missing_return_filter_names_a_near_miss(tmp_path: Path) -> None:
+    root = copy("native-payment-activity", tmp_path)
+    context = LintContext(load([]), app_scheme="cafeordr")
+    found = next(d for d in lint.run([root], context).diagnostics if d.code == "SG101")
+    assert "has a filter for `cafeorder` (line 37), a near miss" in found.message
+
+
+def test_source_scanning_is_imported_lazily(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    manifest = FIXTURES / "native-payment-activity/app/src/main/AndroidManifest.xml"
+    code = (
+        "import sys\nfrom schemegen.cli.main import main\n"
+        f"main(['lint', {str(manifest)!r}])\n"
+        "print('tree_sitter' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip().splitlines()[-1] == "False"
+
+
+# --- 12. declare <queries> always, depend on them never ---------------------------------------------
+
+
+def queries_findings(root: Path, scheme: str) -> list[str]:
+    context = LintContext(load([]), app_scheme=scheme)
+    return [d.severity.value for d in lint.run([root], context).diagnostics if d.code == "SG109"]
+
+
+def test_missing_queries_is_an_error_when_the_app_asks_the_package_manager(
+    tmp_path: Path,
+) -> None:
+    root = copy("native-payment-activity", tmp_path)
+    assert queries_findings(root, "cafeorder") == ["warning"]
+    source = root / "app/src/main/java/kr/cafeorder/app/PaymentActivity.java"
+    source.write_text(
+        source.read_text().replace(
+            "        setContentView(webView);",
+            "        setContentView(webView);\n"
+            '        getPackageManager().getLaunchIntentForPackage("kvp.jjy.MispAndroid320");',
+        )
+    )
+    assert queries_findings(root, "cafeorder") == ["error"]
+    context = LintContext(load([]), app_scheme="cafeorder")
+    found = next(d for d in lint.run([root], context).diagnostics if d.code == "SG109")
+    assert "this app asks the PackageManager: `getLaunchIntentForPackage` (" in found.message
+    assert "the generated handler never needs them" in found.message
+
+
+def test_dependencies_that_ask_the_package_manager(tmp_path: Path) -> None:
+    root = copy("flutter-subfolder", tmp_path)  # url_launcher in pubspec.yaml
+    assert queries_findings(root, "dosirak") == ["error"]
+    pubspec = root / "mobile/pubspec.yaml"
+    pubspec.write_text(pubspec.read_text().replace("  url_launcher: ^6.3.0\n", ""))
+    assert queries_findings(root, "dosirak") == ["warning"]

@@ -6,10 +6,12 @@ from collections.abc import Sequence
 
 from schemegen.core.diagnostics import Diagnostic, Rule
 from schemegen.core.documents import Document, Manifest, Plist
-from schemegen.lint.rules import android, crossfile, expo, inputs, ios
+from schemegen.lint.rules import android, crossfile, expo, inputs, ios, sources
 from schemegen.lint.rules.common import LintContext
 
-RULES: tuple[Rule, ...] = inputs.RULES + android.RULES + ios.RULES + crossfile.RULES + expo.RULES
+RULES: tuple[Rule, ...] = (
+    inputs.RULES + android.RULES + ios.RULES + crossfile.RULES + expo.RULES + sources.RULES
+)
 
 __all__ = ["RULES", "LintContext", "check", "check_document", "check_projects"]
 

@@ -147,7 +147,9 @@ def missing_return_intent_filter(doc: Manifest, context: LintContext) -> Iterato
 
     ## What it does
     With `--app-scheme myshop`, checks that an activity has an intent-filter with the VIEW
-    action and `<data android:scheme="myshop"/>`. Library manifests are skipped.
+    action and `<data android:scheme="myshop"/>`, and names an existing filter whose scheme
+    differs only in case or is a near miss (`myshpo`, `myshop1`). Library manifests are
+    skipped.
 
     ## Why is this bad?
     After payment the card or bank app opens `myshop://...` to send the user back. Without
@@ -194,6 +196,17 @@ def missing_return_intent_filter(doc: Manifest, context: LintContext) -> Iterato
         if variants
         else ""
     )
+    if not variants:
+        existing = {
+            s.value: (f, s) for f in filters(doc) if f.is_activity for s in f.custom if s.value
+        }
+        near = schemes.near_misses(scheme, tuple(existing), context.near_miss_limit(scheme))
+        if near:
+            f, s = existing[near[0]]
+            hint = (
+                f"; {_component_label(f.component)} has a filter for `{near[0]}` (line "
+                f"{s.line}), a near miss: is that the scheme you pass to the PG?"
+            )
     yield MISSING_RETURN_INTENT_FILTER.diagnostic(
         doc.path,
         (doc.application or doc.root).line,
@@ -585,12 +598,16 @@ def missing_queries_package(doc: Manifest, context: LintContext) -> Iterator[Dia
     ## What it does
     Compares the `<queries>` packages of an app manifest with the registry packages for the
     selected `--pg` and `--methods`, and lists the missing ones. A warning by default; an
-    error with `--require-queries`. Library manifests are skipped, and so are apps whose
+    error with `--require-queries`, or when the project's source or dependencies show code
+    that asks the PackageManager (`resolveActivity`, `getLaunchIntentForPackage`,
+    `canOpenURL`, `canLaunchUrl`; `@portone/react-native-sdk` in package.json, `url_launcher`
+    in pubspec.yaml). Library manifests are skipped, and so are apps whose
     target SDK (as for `missing-exported`) is known to be below 30, where every package is
     visible.
 
     ## Why is this bad?
-    From Android 11 (API 30) `PackageManager` only sees declared packages. Starting an app
+    Declare them always, depend on them never. From Android 11 (API 30) `PackageManager`
+    only sees declared packages. The generated handlers never ask it, and starting an app
     works without `<queries>`, but code that asks first (`resolveActivity`,
     `getPackageInfo`, React Native `Linking.canOpenURL`, Flutter `canLaunchUrl`) believes
     the card app is missing and sends the user to the store. Use `--require-queries` for
@@ -635,7 +652,10 @@ def missing_queries_package(doc: Manifest, context: LintContext) -> Iterator[Dia
             lambda: (
                 f"`<queries>` lacks {len(missing)} of {len(context.expected_packages)} "
                 f"registry packages for {methods_text(context)}: "
-                f"{listing(app_ref(p, owners.get(p)) for p in missing)}"
+                f"{listing(app_ref(p, owners.get(p)) for p in missing)}; the generated handler "
+                "never needs them (it starts apps without asking the PackageManager), but PG "
+                "SDKs and code calling `resolveActivity`, `getLaunchIntentForPackage` or "
+                "`canOpenURL` do, and declaring named packages costs nothing"
             ),
         ),
         fix="list them in expo-build-properties `android.manifestQueries.package` "
