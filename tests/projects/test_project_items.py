@@ -434,7 +434,7 @@ def test_an_overlay_adds_placeholders(tmp_path: Path, capsys: pytest.CaptureFixt
     )
 
 
-# --- 11. one return scheme everywhere --------------------------------------------------------------
+# --- 11. one return scheme everywhere -----------------------------------------------------
 
 
 def source_findings(root: Path, scheme: str | None = None) -> list[tuple[str, int | None, str]]:
@@ -487,7 +487,7 @@ def source_findings(root: Path, scheme: str | None = None) -> list[tuple[str, in
         ),
     ],
 )
-def test_source_app_scheme_must_be_registered(
+def test_source_app_scheme_must_be_registered(  # noqa: PLR0917 - one parametrised case
     name: str, source: str, line: int, old: str, new: str, tmp_path: Path
 ) -> None:
     root = copy(name, tmp_path)
@@ -588,7 +588,7 @@ def test_source_scanning_is_imported_lazily(tmp_path: Path) -> None:
     assert out.strip().splitlines()[-1] == "False"
 
 
-# --- 12. declare <queries> always, depend on them never ---------------------------------------------
+# --- 12. declare <queries> always, depend on them never ----------------------------------
 
 
 def queries_findings(root: Path, scheme: str) -> list[str]:
