@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from schemegen.apply.edit import Plan
     from schemegen.apply.project import Project
     from schemegen.lint.config import Config
-    from schemegen.registry.model import Registry
+    from schemegen.registry.model import App, Registry
     from schemegen.registry.selection import Criteria
 
 
@@ -200,6 +200,19 @@ def _add_placeholder_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _no_return_notices(apps: Sequence[App]) -> None:
+    """One line per selected app that does not come back through the app scheme."""
+    for app in apps:
+        returns = (("Android", app.returns_android), ("iOS", app.returns_ios))
+        platforms = [platform for platform, back in returns if not back]
+        if platforms:
+            _err(
+                f"notice: {app.name_en} ({app.id}) does not return to the app through the app "
+                f"scheme on {' and '.join(platforms)}: the payment page finishes through "
+                "`m_redirect_url`"
+            )
+
+
 def _budget_notice(limit: int, left_out: int) -> str:
     return (
         f"--ios-query-limit {limit} leaves out {left_out} selected iOS schemes (the generated "
@@ -316,6 +329,9 @@ def _generate(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     if result.dropped:
         _err(f"notice: {_budget_notice(args.ios_query_limit, len(result.dropped))}")
+    from schemegen.registry.selection import select
+
+    _no_return_notices(select(reg, _criteria(args)))
     if args.stdout:
         text = result.files.get(args.stdout) or result.by_key.get(args.stdout)
         if text is None:
@@ -395,6 +411,7 @@ def _list(args: argparse.Namespace) -> int:
         dropped = selection.cap(selection.ios_query_schemes(apps), args.ios_query_limit).dropped
         sys.stdout.write("".join(f"{scheme}\n" for scheme in dropped))
         return Exit.OK
+    _no_return_notices(apps)
     rows = app_rows(apps)
     if args.format == "json":
         import json

@@ -622,3 +622,35 @@ def test_dependencies_that_ask_the_package_manager(tmp_path: Path) -> None:
     pubspec = root / "mobile/pubspec.yaml"
     pubspec.write_text(pubspec.read_text().replace("  url_launcher: ^6.3.0\n", ""))
     assert queries_findings(root, "dosirak") == ["warning"]
+
+
+# --- 13. apps that do not come back --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command", [["list"], ["generate", "--app-scheme", "shop", "--stdout", "js"]]
+)
+def test_list_and_generate_name_the_apps_that_do_not_return(
+    command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main([*command, "--methods", "easypay,auth"]) == 0
+    notices = [line for line in capsys.readouterr().err.splitlines() if "does not return" in line]
+    assert any(
+        "(kakaotalk_kakaopay) does not return to the app through the app scheme on Android and "
+        "iOS: the payment page finishes through `m_redirect_url`" in line
+        for line in notices
+    )
+    assert any(
+        "(pass_skt) does not return to the app through the app scheme on iOS:" in n for n in notices
+    )
+
+
+def test_lint_names_them_where_the_project_selects_them(tmp_path: Path) -> None:
+    root = copy("expo-monorepo", tmp_path)
+    found = [c for c in codes(root, "marketapp") if c[2] in ("SG114", "SG216")]
+    assert found == [
+        ("apps/market/android/app/src/main/AndroidManifest.xml", 11, "SG114"),
+        ("apps/market/app.json", 11, "SG216"),
+        ("apps/market/app.json", 31, "SG114"),
+        ("apps/market/ios/market/Info.plist", 31, "SG216"),
+    ]

@@ -23,6 +23,7 @@ from schemegen.lint.rules.common import (
     is_expo_config,
     listing,
     methods_text,
+    no_return_diagnostic,
     per_document,
     retired_diagnostic,
     scheme_problem,
@@ -856,6 +857,53 @@ DEPRECATED_QUERIES_PACKAGE = Rule(
     "SG113", "deprecated-queries-package", Severity.WARNING, deprecated_queries_package
 )
 
+
+def no_return_package(doc: Manifest, context: LintContext) -> Iterator[Diagnostic]:
+    """Names the payment apps in `<queries>` that do not come back through the app scheme.
+
+    ## What it does
+    For each `<queries>` package of a registry app marked `returns: {android: false}`
+    (KakaoPay opens inside KakaoTalk), one `info` line says what that means for the flow.
+
+    ## Why is this bad?
+    After paying in such an app the user is not sent to `myshop://`: the payment page
+    finishes through `m_redirect_url`. An app that waits for the app scheme never sees the
+    result.
+
+    ## Example
+    ```xml
+    <package android:name="com.kakao.talk" />
+    <!-- and a payment request without m_redirect_url -->
+    ```
+
+    ## Use instead
+    ```xml
+    <package android:name="com.kakao.talk" />
+    <!-- and m_redirect_url in the payment request, where the order is finished -->
+    ```
+
+    ## References
+    - [Package visibility](https://developer.android.com/training/package-visibility)
+    - [PortOne: 모바일 앱에서 결제 연동하기](https://developers.portone.io/opi/ko/extra/mobile-payment/readme-v2)
+    """
+    seen: set[str] = set()
+    for package in queries_packages(doc):
+        app = context.registry.package_owner.get(package.value or "")
+        if app is None or app.returns_android or app.id in seen:
+            continue
+        seen.add(app.id)
+        yield no_return_diagnostic(
+            NO_RETURN_PACKAGE,
+            doc.path,
+            package.line,
+            value=package.raw,
+            app=app,
+            platform="Android",
+        )
+
+
+NO_RETURN_PACKAGE = Rule("SG114", "no-return-package", Severity.WARNING, no_return_package)
+
 RULES: tuple[Rule, ...] = (
     MISSING_RETURN_INTENT_FILTER,
     INCOMPLETE_DEEP_LINK_FILTER,
@@ -870,4 +918,5 @@ RULES: tuple[Rule, ...] = (
     STANDARD_LAUNCH_MODE,
     UNRESOLVED_MANIFEST_REFERENCE,
     DEPRECATED_QUERIES_PACKAGE,
+    NO_RETURN_PACKAGE,
 )

@@ -194,6 +194,26 @@ def retired_diagnostic(rule: Rule, path: str, line: int | None, value: str, app:
     )
 
 
+def no_return_note(app: App, platform: str) -> str:
+    """What an app that does not come back through the app scheme means for the payment flow."""
+    return (
+        f"{app.name_en} ({app.id}) does not return to the app through the app scheme on "
+        f"{platform}: the payment page finishes through `m_redirect_url`, not the app scheme"
+    )
+
+
+def no_return_diagnostic(
+    rule: Rule, path: str, line: int | None, *, value: str, app: App, platform: str
+) -> Diagnostic:
+    return rule.diagnostic(
+        path,
+        line,
+        f"`{value}`: {no_return_note(app, platform)}",
+        fix="pass `m_redirect_url` in the payment request and finish the order on that page",
+        severity=Severity.INFO,
+    )
+
+
 def typo_diagnostic(
     rule: Rule, path: str, line: int | None, *, value: str, typo: tuple[str, bool], owner: App
 ) -> Diagnostic:

@@ -23,6 +23,7 @@ from schemegen.lint.rules.common import (
     is_expo_config,
     listing,
     methods_text,
+    no_return_diagnostic,
     per_document,
     retired_diagnostic,
     scheme_problem,
@@ -908,6 +909,49 @@ def duplicate_plist_key(doc: Plist, context: LintContext) -> Iterator[Diagnostic
 
 DUPLICATE_PLIST_KEY = Rule("SG215", "duplicate-plist-key", Severity.WARNING, duplicate_plist_key)
 
+
+def no_return_scheme(doc: Plist, context: LintContext) -> Iterator[Diagnostic]:
+    """Names the payment apps in the query list that do not come back through the app scheme.
+
+    ## What it does
+    For each `LSApplicationQueriesSchemes` entry of a registry app marked
+    `returns: {ios: false}` (KakaoPay; the PASS apps on iOS), one `info` line says what that
+    means for the flow.
+
+    ## Why is this bad?
+    After paying or verifying in such an app the user is not sent to `myshop://`: the page
+    finishes through `m_redirect_url`. An app that waits for the app scheme never sees the
+    result.
+
+    ## Example
+    ```xml
+    <string>tauthlink</string>
+    <!-- and a request without m_redirect_url -->
+    ```
+
+    ## Use instead
+    ```xml
+    <string>tauthlink</string>
+    <!-- and m_redirect_url in the request, where the result is handled -->
+    ```
+
+    ## References
+    - [LSApplicationQueriesSchemes](https://developer.apple.com/documentation/bundleresources/information-property-list/lsapplicationqueriesschemes)
+    - [PortOne: 모바일 앱에서 결제 연동하기](https://developers.portone.io/opi/ko/extra/mobile-payment/readme-v2)
+    """
+    seen: set[str] = set()
+    for entry in query_entries(doc):
+        app = context.scheme_owner.get(entry.value.lower())
+        if app is None or app.returns_ios or app.id in seen:
+            continue
+        seen.add(app.id)
+        yield no_return_diagnostic(
+            NO_RETURN_SCHEME, doc.path, entry.line, value=entry.value, app=app, platform="iOS"
+        )
+
+
+NO_RETURN_SCHEME = Rule("SG216", "no-return-scheme", Severity.WARNING, no_return_scheme)
+
 RULES: tuple[Rule, ...] = (
     TOO_MANY_QUERY_SCHEMES,
     INVALID_QUERY_SCHEME,
@@ -924,4 +968,5 @@ RULES: tuple[Rule, ...] = (
     UNRESOLVED_PLIST_VARIABLE,
     WRONG_PLIST_TYPE,
     DUPLICATE_PLIST_KEY,
+    NO_RETURN_SCHEME,
 )
