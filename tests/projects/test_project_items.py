@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import plistlib
 import shutil
 import subprocess
@@ -9,11 +10,13 @@ from pathlib import Path
 
 import pytest
 from conftest import require_tool
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from schemegen.cli.main import main
 from schemegen.core.gradle import target_sdk
 from schemegen.lint import run as lint
-from schemegen.lint.rules import LintContext
+from schemegen.lint.rules import LintContext, check_document
 from schemegen.registry.model import load
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -654,3 +657,87 @@ def test_lint_names_them_where_the_project_selects_them(tmp_path: Path) -> None:
         ("apps/market/app.json", 31, "SG114"),
         ("apps/market/ios/market/Info.plist", 31, "SG216"),
     ]
+
+
+# --- readers of input that lint did not write never crash -----------------------------------------
+
+
+@functools.cache
+def shop_context() -> LintContext:
+    return LintContext(load([]), app_scheme="shop")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=300))
+def test_expo_reader_never_crashes(text: str) -> None:
+    import tempfile
+
+    from schemegen.lint import expo
+
+    with tempfile.TemporaryDirectory() as folder:
+        for name in ("app.json", "app.config.js"):
+            path = Path(folder) / name
+            path.write_text(text, encoding="utf-8", errors="surrogatepass")
+            docs, _ = expo.read(str(path), str(path))
+            for doc in docs:
+                list(check_document(doc, shop_context()))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=12),
+        lambda inner: (
+            st.lists(inner, max_size=4)
+            | st.dictionaries(
+                st.sampled_from(
+                    [
+                        "expo",
+                        "scheme",
+                        "ios",
+                        "infoPlist",
+                        "android",
+                        "intentFilters",
+                        "data",
+                        "action",
+                        "category",
+                        "plugins",
+                        "LSApplicationQueriesSchemes",
+                        "CFBundleURLTypes",
+                        "CFBundleURLSchemes",
+                        "package",
+                        "manifestQueries",
+                    ]
+                ),
+                inner,
+                max_size=4,
+            )
+        ),
+        max_leaves=20,
+    )
+)
+def test_expo_documents_of_any_shape(value: object) -> None:
+    import json
+
+    from schemegen.core import jsonc
+    from schemegen.lint import expo
+
+    tree = jsonc.parse(json.dumps(value))
+    for doc in expo.documents(tree, "app.json"):
+        list(check_document(doc, shop_context()))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.text(max_size=300),
+    st.sampled_from([".dart", ".js", ".tsx", ".kt", ".swift", ".java", ".html"]),
+)
+def test_source_scan_never_crashes(text: str, suffix: str) -> None:
+    import tempfile
+
+    from schemegen.lint import sources
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"source{suffix}"
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+        sources.scan(str(path))
