@@ -24,7 +24,7 @@ from schemegen.core.documents import (
     Unreadable,
     read_document,
 )
-from schemegen.lint import evidence, expo, sources
+from schemegen.lint import evidence
 from schemegen.lint.rules import LintContext, check_document, check_projects
 from schemegen.lint.rules import expo as expo_rules
 from schemegen.lint.rules import sources as source_rules
@@ -37,8 +37,22 @@ if TYPE_CHECKING:
 SKIPPED_DIRS = frozenset(
     {"build", ".gradle", "Pods", "node_modules", "DerivedData", ".git", ".dart_tool"}
 )
-# Files read for the project as a whole: the app's source and its dependency lists.
+# Files read for the project as a whole: the app's source and its dependency lists. The names
+# live here, not in lint.expo and lint.sources, so that `lint FILE` does not import those
+# (and the JSON5 reader) at start-up; a test keeps them equal.
 DEPENDENCY_FILES = frozenset({"package.json", "pubspec.yaml", "build.gradle", "build.gradle.kts"})
+EXPO_CONFIGS = frozenset(
+    {"app.json", "app.config.js", "app.config.ts", "app.config.mjs", "app.config.cjs"}
+)
+SOURCE_SUFFIXES = frozenset(
+    {".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".html", ".htm", ".java", ".kt", ".swift"}
+    | {".dart"}
+)
+
+
+def _is_source(name: str) -> bool:
+    dot = name.rfind(".")
+    return dot > 0 and name[dot:].lower() in SOURCE_SUFFIXES
 # Below this many files a process pool costs more than it saves (start-up, pickling).
 PARALLEL_MIN_FILES = 200
 CHUNK_FILES = 64  # files per pool task: small enough for an even load and flat memory
@@ -57,7 +71,7 @@ def is_candidate(name: str) -> bool:
     return (
         name in ("AndroidManifest.xml", "Info.plist")
         or name.endswith("-Info.plist")
-        or expo.is_config_name(name)
+        or name in EXPO_CONFIGS
     )
 
 
@@ -88,14 +102,17 @@ def _walk(top: str, project: list[str] | None = None) -> Iterator[tuple[str, str
             if not is_candidate(name):
                 if (
                     project is not None
-                    and (name in DEPENDENCY_FILES or sources.is_source(name))
+                    and (name in DEPENDENCY_FILES or _is_source(name))
                     and entry.is_file(follow_symlinks=False)
                 ):
                     project.append(_join(folder, name))
                 continue
             path = _join(folder, name)
-            if expo.is_config_name(name) and not expo.is_expo_config(path):
-                continue
+            if name in EXPO_CONFIGS:
+                from schemegen.lint import expo
+
+                if not expo.is_expo_config(path):
+                    continue
             if entry.is_file(follow_symlinks=False):
                 yield path, _join(real_folder, name)
             elif entry.is_symlink() and os.path.isfile(path):
@@ -206,7 +223,9 @@ def _project_rules(
     context: LintContext,
 ) -> list[Diagnostic]:
     """The rules over the project's source and dependencies (after every file was linted)."""
-    code = [p for p in project_files if sources.is_source(os.path.basename(p))]
+    from schemegen.lint import sources
+
+    code = [p for p in project_files if _is_source(os.path.basename(p))]
     passed, calls, complete = sources.scan_all(code)
     skipped = None
     if not complete:
@@ -331,7 +350,9 @@ class _Partial:
 def _lint_chunk(chunk: Chunk, context: LintContext) -> _Partial:
     partial = _Partial()
     for group in chunk:
-        if len(group) == 1 and expo.is_config_name(os.path.basename(group[0])):
+        if len(group) == 1 and os.path.basename(group[0]) in EXPO_CONFIGS:
+            from schemegen.lint import expo
+
             docs, unread = expo.read(group[0], group[0])
             partial.diagnostics += _lint_expo(group[0], docs, unread, context)
             partial.registered += evidence.registered(docs)

@@ -741,3 +741,27 @@ def test_source_scan_never_crashes(text: str, suffix: str) -> None:
         path = Path(folder) / f"source{suffix}"
         path.write_text(text, encoding="utf-8", errors="surrogatepass")
         sources.scan(str(path))
+
+
+def test_discovery_names_match_the_readers() -> None:
+    from schemegen.lint import expo, sources
+
+    assert {expo.APP_JSON, *expo.JS_CONFIGS} == lint.EXPO_CONFIGS
+    assert sources.SUFFIXES == lint.SOURCE_SUFFIXES
+
+
+def test_lint_of_one_file_does_not_import_the_project_readers() -> None:
+    import subprocess
+    import sys
+
+    manifest = FIXTURES / "native-payment-activity/app/src/main/AndroidManifest.xml"
+    code = (
+        "import sys\nfrom schemegen.cli.main import main\n"
+        f"main(['lint', {str(manifest)!r}])\n"
+        "print(sorted(m for m in ('schemegen.core.jsonc', 'schemegen.lint.sources',"
+        " 'schemegen.lint.expo') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip().splitlines()[-1] == "[]"
