@@ -71,11 +71,12 @@ def detect(
     chosen_android = _explicit(root, android_manifest)
     chosen_ios = _explicit(root, ios_plist)
     kind = _kind(root)
+    files = [Path(name) for name in _discover(root)]
     if framework != "native" and chosen_android is None and chosen_ios is None:
-        app = expo_app(root)
+        app = expo_app(root, files)
         if app is not None:
             return _expo_project(root, app)
-    manifests, plists = ([], []) if android_manifest and ios_plist else _candidates(root)
+    manifests, plists = ([], []) if android_manifest and ios_plist else _candidates(root, files)
     android = chosen_android if android_manifest else _android(root, kind, manifests)
     ios = chosen_ios if ios_plist else _ios(root, kind, plists)
     if android is None and ios is None:
@@ -105,17 +106,23 @@ def is_expo_app(folder: Path) -> bool:
     return jsonc.find(tree, "expo") is not None
 
 
-def expo_app(root: Path) -> Path | None:
-    """The Expo app at `root`, or the single one in a folder below it (a monorepo's apps/x)."""
+def expo_app(root: Path, files: Sequence[Path]) -> Path | None:
+    """The Expo app at `root`, or the single one among `files` (a monorepo's apps/x)."""
     if is_expo_app(root):
         return root
-    folders = {
-        p.parent
-        for name in ("app.json", *EXPO_JS_CONFIGS)
-        for p in _walk(root, name)
-        if is_expo_app(p.parent)
-    }
+    folders = {p.parent for p in files if _is_expo_config(p) and is_expo_app(p.parent)}
     return _choose(sorted(folders), root, "Expo app", "a path to the app folder")
+
+
+def _is_expo_config(path: Path) -> bool:
+    return path.name == "app.json" or path.name in EXPO_JS_CONFIGS
+
+
+def _discover(root: Path) -> list[str]:
+    """What `schemegen lint` finds under `root`: one walk serves both commands."""
+    from schemegen.lint.run import discover
+
+    return discover([root])[0]
 
 
 def _expo_project(root: Path, app: Path) -> Project:
@@ -147,25 +154,23 @@ def dependencies(folder: Path) -> dict[str, Any]:
     return {**package["dependencies"], **package["devDependencies"]}
 
 
-def _candidates(root: Path) -> tuple[list[Path], list[Path]]:
-    """App manifests and app Info.plists that lint's discovery finds under `root`."""
+def _candidates(root: Path, files: Sequence[Path]) -> tuple[list[Path], list[Path]]:
+    """The app manifests and app Info.plists among `files` (lint's discovery under `root`)."""
     from schemegen.core.documents import Manifest, Plist, Unreadable, read_document
-    from schemegen.lint.run import discover
 
-    files, _ = discover([root])
     manifests: list[Path] = []
     plists: list[Path] = []
     for name in files:
-        if Path(name).name == "app.json" or Path(name).name in EXPO_JS_CONFIGS:
+        if _is_expo_config(name):
             continue  # an Expo config (here with --framework native): not a native file
-        doc = read_document(name, _rel(Path(name), root))
+        doc = read_document(name, _rel(name, root))
         if isinstance(doc, Unreadable):
             where = f":{doc.problem.line}" if doc.problem.line is not None else ""
             raise DetectError(f"{doc.path}{where}: {doc.problem.message}; nothing was changed")
         if isinstance(doc, Manifest) and not doc.is_library:
-            manifests.append(Path(name))
-        elif isinstance(doc, Plist) and doc.is_app and not _is_test_bundle(Path(name)):
-            plists.append(Path(name))
+            manifests.append(name)
+        elif isinstance(doc, Plist) and doc.is_app and not _is_test_bundle(name):
+            plists.append(name)
     return manifests, plists
 
 
