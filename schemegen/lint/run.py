@@ -353,6 +353,8 @@ def _lint_chunk(chunk: Chunk, context: LintContext) -> _Partial:
         if len(group) == 1 and os.path.basename(group[0]) in EXPO_CONFIGS:
             from schemegen.lint import expo
 
+            if not expo.is_expo_config(group[0]):
+                continue  # a named app.json of another tool (a bare React Native app's)
             docs, unread = expo.read(group[0], group[0])
             partial.diagnostics += _lint_expo(group[0], docs, unread, context)
             partial.registered += evidence.registered(docs)

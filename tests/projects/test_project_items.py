@@ -765,3 +765,10 @@ def test_lint_of_one_file_does_not_import_the_project_readers() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_a_named_app_json_of_another_tool_is_passed_over(tmp_path: Path) -> None:
+    (tmp_path / "app.json").write_text('{"name": "Shop", "displayName": "Shop"}\n')
+    (tmp_path / "package.json").write_text('{"dependencies": {"react-native": "0.76.3"}}\n')
+    context = LintContext(load([]), app_scheme="shop")
+    assert lint.run([tmp_path / "app.json"], context).diagnostics == ()
