@@ -53,6 +53,8 @@ SOURCE_SUFFIXES = frozenset(
 def _is_source(name: str) -> bool:
     dot = name.rfind(".")
     return dot > 0 and name[dot:].lower() in SOURCE_SUFFIXES
+
+
 # Below this many files a process pool costs more than it saves (start-up, pickling).
 PARALLEL_MIN_FILES = 200
 CHUNK_FILES = 64  # files per pool task: small enough for an even load and flat memory

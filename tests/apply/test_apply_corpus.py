@@ -23,10 +23,20 @@ from schemegen.registry.selection import Criteria, android_packages, ios_query_s
 A = f"{{{patch.ANDROID_NS}}}"
 OPTIONS = ["--app-scheme", "myshop", "--fix", "--set-launch-mode"]
 # What `apply --fix --set-launch-mode` repairs: return filter, exported/launch mode of the
-# return activity, registry aliases, duplicates, missing queries, `://` entries, the URL type.
-# Missing query schemes (SG207) are not here: apply never goes past the iOS budget, and when
-# other entries already fill it, it reports the schemes that did not fit instead.
-FIXED_BY_APPLY = {"SG101", "SG107", "SG108", "SG109", "SG111", "SG202", "SG203", "SG204", "SG210"}
+# return activity, registry aliases, duplicates, missing queries, `://` entries, the URL type,
+# and the registry query schemes of the budget (other entries take none of their slots).
+FIXED_BY_APPLY = {
+    "SG101",
+    "SG107",
+    "SG108",
+    "SG109",
+    "SG111",
+    "SG202",
+    "SG203",
+    "SG204",
+    "SG207",
+    "SG210",
+}
 NEAR_MISS_CODES = {"SG107", "SG203"}  # only the alias (error) half is fixed; near misses stay
 
 
