@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -21,6 +23,8 @@ from schemegen.core.jsonc import Kind, Node
 Value = str | bool | int | None | Sequence["Value"] | Mapping[str, "Value"]
 
 BUILD_PROPERTIES = "expo-build-properties"
+# The first indented line of a file shows its indent unit (one level deep, as JSON nests).
+_INDENTED = re.compile(r"[\n\r]([ \t]+)[^ \t\r\n]")
 
 
 @dataclass(frozen=True)
@@ -60,13 +64,8 @@ def style_of(text: str, root: Node) -> Style:
     """The layout the file already uses; two-space JSON where it shows none."""
     newline = "\r\n" if "\r\n" in text else "\n"
     multiline = any(c in text[root.start : root.end] for c in "\n\r")
-    indent = "  "
-    base = _line_indent(text, root.start)
-    for start, _ in _spans(root):
-        own = _indent_before(text, start)
-        if own:
-            indent = own.removeprefix(base) or own
-            break
+    indented = _INDENTED.search(text, root.start, root.end)
+    indent = indented.group(1) if indented else "  "
     colon = ": "
     if root.kind is Kind.OBJECT and root.members:
         first = root.members[0]
@@ -202,11 +201,9 @@ def _spans(node: Node) -> list[tuple[int, int]]:
 
 
 def _entry_indent(text: str, container: Node, style: Style) -> str:
-    for start, _ in _spans(container):
-        own = _indent_before(text, start)
-        if own is not None:
-            return own
-    return _line_indent(text, container.start) + style.indent
+    spans = _spans(container)
+    own = _indent_before(text, spans[0][0]) if spans else None
+    return own if own is not None else _line_indent(text, container.start) + style.indent
 
 
 def _line_start(text: str, pos: int) -> int:
@@ -246,6 +243,9 @@ def plan(original: bytes, manifest: ManifestWant, plist: PlistWant) -> Plan:
     return Plan(original, text.encode("utf-8"), tuple(changes), tuple(notes))
 
 
+# Each step of `plan` looks at the tree of the text as the step before left it; an unchanged
+# text is not parsed again (the tree is immutable, so sharing it is safe).
+@functools.lru_cache(maxsize=2)
 def _tree(text: str) -> Node:
     try:
         return jsonc.parse(text)
@@ -332,7 +332,7 @@ def _packages(text: str, want: ManifestWant, changes: list[str]) -> str:
         raise PatchError(f"the {BUILD_PROPERTIES} options are not an object", options.line)
     packages = _package_list(options)
     names = [jsonc.string_value(item) for item in packages.items] if packages else []
-    seen: list[str] = []
+    seen: dict[str, None] = {}  # ordered, and `in` is constant time
     removed: list[int] = []
     splices: list[Splice] = []
     for index, name in enumerate(names):
@@ -347,7 +347,7 @@ def _packages(text: str, want: ManifestWant, changes: list[str]) -> str:
             changes.append(f"manifestQueries: replaced alias `{name}` by `{real}`")
             assert packages is not None
             splices.append(replace_value(packages.items[index], _string(real)))
-        seen.append(real)
+        seen[real] = None
     if packages is not None:
         splices += remove_items(text, packages, removed)
     missing = [p for p in want.packages if p not in seen]

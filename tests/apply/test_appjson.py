@@ -259,3 +259,46 @@ def test_edit_twice_is_edit_once(text: str, fix: bool) -> None:
     twice = appjson.plan(once.new, manifest, plist)
     assert twice.new == once.new
     assert not twice.changes
+
+
+def _json5_flavoured(text: str, comments: bool, trailing: bool, crlf: bool) -> str:
+    """`text` (json.dumps output) with the layout Expo users write by hand."""
+    if comments:
+        text = text.replace(",\n", ", // note\n").replace("{\n", "{ /* block */\n", 1)
+    if trailing:
+        text = text.replace("\n}", ",\n}").replace("\n]", ",\n]")
+    return text.replace("\n", "\r\n") if crlf else text
+
+
+def _value(node: jsonc.Node) -> object:
+    """A comparable value of a jsonc node (objects keep the last duplicate, like JSON5.parse)."""
+    if node.kind is Kind.OBJECT:
+        return {m.key: _value(m.value) for m in node.members}
+    if node.kind is Kind.ARRAY:
+        return [_value(item) for item in node.items]
+    return (node.kind, node.value)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_documents, st.booleans(), st.booleans(), st.booleans(), st.booleans())
+def test_hand_written_layouts_keep_their_bytes_and_settle(
+    base: str, comments: bool, trailing: bool, crlf: bool, fix: bool
+) -> None:
+    text = _json5_flavoured(base, comments, trailing, crlf)
+    manifest = ManifestWant(MANIFEST.app_scheme, MANIFEST.packages, fix=fix)
+    plist = PlistWant(PLIST.app_scheme, PLIST.schemes, fix=fix)
+    once = appjson.plan(text.encode(), manifest, plist)
+    new = once.new.decode()
+    before, after = _value(jsonc.parse(text)), _value(jsonc.parse(new))
+    assert isinstance(before, dict) and isinstance(after, dict)
+    expo_before, expo_after = before.get("expo", before), after.get("expo", after)
+    assert isinstance(expo_before, dict) and isinstance(expo_after, dict)
+    for key, value in expo_before.items():
+        if key not in ("scheme", "ios", "plugins"):
+            assert expo_after[key] == value
+    if not fix:
+        assert _is_subsequence(text, new)
+    if crlf:
+        assert "\n" not in new.replace("\r\n", "")
+    twice = appjson.plan(once.new, manifest, plist)
+    assert twice.new == once.new and not twice.changes
