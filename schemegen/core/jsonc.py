@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from schemegen.core.record import record
+
 MAX_CHARS = 10_000_000
 MAX_DEPTH = 200
 
@@ -38,7 +40,7 @@ class Kind(StrEnum):
     NULL = "null"
 
 
-@dataclass(frozen=True)
+@record
 class Member:
     """One `key: value` of an object; `key_start`/`key_end` span the key as written."""
 
@@ -49,7 +51,7 @@ class Member:
     value: Node
 
 
-@dataclass(frozen=True)
+@record
 class Node:
     """A value with its span in the text.
 
