@@ -12,8 +12,6 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from schemegen.core.record import record
-
 MAX_CHARS = 10_000_000
 MAX_DEPTH = 200
 
@@ -40,7 +38,7 @@ class Kind(StrEnum):
     NULL = "null"
 
 
-@record
+@dataclass(frozen=True)
 class Member:
     """One `key: value` of an object; `key_start`/`key_end` span the key as written."""
 
@@ -51,7 +49,7 @@ class Member:
     value: Node
 
 
-@record
+@dataclass(frozen=True)
 class Node:
     """A value with its span in the text.
 
