@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 
 from schemegen.core.diagnostics import Diagnostic, Severity
 from schemegen.core.documents import MAX_BYTES, Document, Manifest, Plist
@@ -61,11 +60,9 @@ def dependency_evidence(files: Sequence[str]) -> list[str]:
 
 def escalated(diagnostic: Diagnostic, asks: Sequence[str]) -> Diagnostic:
     """A missing-queries warning as the error it is when the app asks the PackageManager."""
-    return replace(
-        diagnostic,
-        severity=Severity.ERROR,
-        message=f"{diagnostic.message}; this app asks the PackageManager: {listing(asks, 5)}",
-    )
+    d = diagnostic
+    message = f"{d.message}; this app asks the PackageManager: {listing(asks, 5)}"
+    return Diagnostic(d.path, d.line, d.code, Severity.ERROR, message, d.fix)
 
 
 def _read(path: str) -> str | None:

@@ -133,13 +133,22 @@ def _closing_braces(text: str, start: int) -> list[int]:
 
 
 def _shifted(node: jsonc.Node, lines: int) -> jsonc.Node:
-    from dataclasses import replace
-
-    return replace(
-        node,
+    """`node` with its lines moved down by `lines` (built anew: nodes are frozen)."""
+    return jsonc.Node(
+        kind=node.kind,
+        start=node.start,
+        end=node.end,
         line=node.line + lines,
+        value=node.value,
         members=tuple(
-            replace(m, line=m.line + lines, value=_shifted(m.value, lines)) for m in node.members
+            jsonc.Member(
+                key=m.key,
+                key_start=m.key_start,
+                key_end=m.key_end,
+                line=m.line + lines,
+                value=_shifted(m.value, lines),
+            )
+            for m in node.members
         ),
         items=tuple(_shifted(item, lines) for item in node.items),
     )
