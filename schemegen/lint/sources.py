@@ -57,6 +57,8 @@ _BINDINGS = frozenset(
     }
 )
 _INTERPOLATION = ("template_substitution", "interpolation", "interpolated_expression")
+# Most source files mention neither: they are not parsed at all.
+_WORTH_PARSING = re.compile("(?i)app_?scheme|" + "|".join(sorted(PACKAGE_MANAGER_CALLS)))
 _SCRIPT = re.compile(r"<script\b[^>]*>(.*?)</script\s*>", re.DOTALL | re.IGNORECASE)
 _DART_STRING = r"(?:'([^'\\$\n]*)'|\"([^\"\\$\n]*)\")"
 _DART_NAMED = re.compile(r"\b(app_?[sS]cheme)\s*:\s*(?:" + _DART_STRING + r"|([A-Za-z_$][\w$.]*))")
@@ -87,7 +89,7 @@ def is_source(name: str) -> bool:
 def scan(path: str) -> tuple[list[Found], list[Found]]:
     """(app schemes passed to the payment call, PackageManager calls) in one source file."""
     text = _read(path)
-    if text is None:
+    if text is None or _WORTH_PARSING.search(text) is None:
         return [], []
     suffix = path[path.rfind(".") :].lower()
     if suffix == DART:
