@@ -358,8 +358,8 @@ def test_a_directory_named_info_plist(project: Path) -> None:
     assert code in (0, 1)
     assert "in 1 file" in err  # the manifest only
     code, _, err = run("lint", PLIST, cwd=project)
-    assert code == 0  # named explicitly, a directory is searched: nothing in it to lint
-    assert "in 0 files" in err
+    assert code == 2  # named explicitly, a directory is searched: nothing in it to lint
+    assert "nothing to lint" in err
     before = snapshot(project)
     apply_code, _, _ = run("apply", "--app-scheme", "myshop", ".", cwd=project)
     assert apply_code in (0, 2)

@@ -74,6 +74,7 @@ class PlistWant:
     fix: bool = False
     aliases: Mapping[str, str] = field(default_factory=dict)
     allow_http_content: bool = False
+    registry_order: tuple[str, ...] = ()  # every registry scheme by priority, for --fix order
 
 
 # --- registry-derived wants ---------------------------------------------------------------------
@@ -129,6 +130,7 @@ def plist_want(
         fix=fix,
         aliases=alias_map(registry, "scheme"),
         allow_http_content=allow_http_content,
+        registry_order=ios_query_schemes(registry.apps),
     )
 
 
@@ -597,7 +599,7 @@ def plan_manifest(original: bytes, want: ManifestWant) -> Plan:
     changes: list[str] = []
     notes: list[str] = []
     _plan_queries(editor, want, changes)
-    activity = _find_activity(root, want.activity)
+    activity = _return_activity(root, want) or _find_activity(root, want.activity)
     _plan_return_filter(editor, activity, want.app_scheme, changes)
     label = activity.get(_a("name")) or "<activity>"
     exported = activity.get(_a("exported"))
@@ -710,6 +712,55 @@ def _find_activity(root: Node, wanted: str | None) -> Node:
     raise PatchError("no launcher activity (MAIN + LAUNCHER) found: pass --activity NAME")
 
 
+def _return_activity(root: Node, want: ManifestWant) -> Node | None:
+    """The activity that already claims the app scheme: a complete filter first.
+
+    It is often the payment activity rather than the launcher; a second filter on another
+    activity would make Android ask which of the two gets the card app's return.
+    """
+    if want.activity is not None:
+        return None
+    application = next((c for c in root.children if c.tag == "application"), None)
+    if application is None:
+        return None
+    claims: list[tuple[bool, Node]] = []
+    for activity in application.children:
+        if activity.tag != "activity":
+            continue
+        for intent_filter in activity.children:
+            if intent_filter.tag != "intent-filter":
+                continue
+            schemes = {d.get(_a("scheme")) for d in intent_filter.children if d.tag == "data"}
+            if want.app_scheme in schemes:
+                claims.append((not _is_complete(intent_filter), activity))
+    if claims:
+        return min(claims, key=lambda claim: claim[0])[1]
+    empty = [
+        activity
+        for activity in application.children
+        if activity.tag == "activity"
+        and any(_is_schemeless_deep_link(f) for f in activity.children if f.tag == "intent-filter")
+    ]
+    return empty[0] if len(empty) == 1 else None
+
+
+def _is_schemeless_deep_link(intent_filter: Node) -> bool:
+    """VIEW and BROWSABLE with no `<data>` at all: a return filter whose scheme is missing."""
+    return (
+        intent_filter.tag == "intent-filter"
+        and ACTION_VIEW in _names(intent_filter, "action")
+        and CATEGORY_BROWSABLE in _names(intent_filter, "category")
+        and not any(c.tag == "data" for c in intent_filter.children)
+    )
+
+
+def _is_complete(intent_filter: Node) -> bool:
+    return ACTION_VIEW in _names(intent_filter, "action") and {
+        CATEGORY_DEFAULT,
+        CATEGORY_BROWSABLE,
+    } <= _names(intent_filter, "category")
+
+
 def _names(node: Node, tag: str) -> set[str]:
     return {n for c in node.children if c.tag == tag and (n := c.get(_a("name"))) is not None}
 
@@ -746,6 +797,21 @@ def _plan_return_filter(editor: Editor, activity: Node, scheme: str, changes: li
             added = ", ".join(n.attrs[0][1].rsplit(".", 1)[-1] for n in news)
             changes.append(f"added {added} to the `{scheme}` intent-filter of `{label}`")
         return
+    empty = next((f for f in filters if _is_schemeless_deep_link(f)), None)
+    if empty is not None:
+        # A VIEW + BROWSABLE filter without <data> matches no URL: it was meant for the return.
+        prefix = _prefix(empty)
+        news = [
+            New("category", ((f"{prefix}:name", c),))
+            for c in (CATEGORY_DEFAULT, CATEGORY_BROWSABLE)
+            if c not in _names(empty, "category")
+        ]
+        editor.append(empty, [*news, New("data", ((f"{prefix}:scheme", scheme),))])
+        changes.append(
+            f'added `<data android:scheme="{scheme}"/>` to the empty deep-link '
+            f"intent-filter of `{label}`"
+        )
+        return
     prefix = _prefix(activity)
     block = New(
         "intent-filter",
@@ -773,18 +839,51 @@ class QueryDecision:
     notes: tuple[str, ...]
 
 
+def _plural(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
 def decide_queries(values: Sequence[str | None], want: PlistWant) -> QueryDecision:
-    """LSApplicationQueriesSchemes decisions; `None` values are non-string entries (kept)."""
+    """LSApplicationQueriesSchemes decisions; `None` values are non-string entries (kept).
+
+    Without `fix` every entry stays where it is and the registry schemes of the budget
+    (`want.schemes[:limit]`, what lint expects) that are missing are appended, however many
+    other entries the list holds. With `fix` the list is normalised, registry schemes move
+    ahead in priority order, and entries past the 50 that iOS honours at all are removed.
+    """
     changes: list[str] = []
+    slots = list(values) if not want.fix else _normalised(values, want, changes)
+    kept = [v for v in slots if v is not None]
+    present = {v.lower() for v in kept}
+    missing = [s for s in want.schemes[: want.limit] if s.lower() not in present]
+    if want.fix and all(v is not None for v in values):
+        final = _reordered(kept + missing, want, changes)
+        count = len(values)
+        slots = [final[i] if i < len(final) else None for i in range(count)]
+        add = final[count:]
+        added = [s for s in missing if s in final]
+    else:
+        add, added, final = missing, missing, [*kept, *missing]
+    if added:
+        changes.append(
+            f"added {len(added)} {QUERIES_KEY} entr{'y' if len(added) == 1 else 'ies'}: "
+            f"{', '.join(added)}"
+        )
+    notes: list[str] = []
+    if changes:
+        notes += _budget_notes(final, want)
+    return QueryDecision(tuple(slots), tuple(add), tuple(changes), tuple(notes))
+
+
+def _normalised(
+    values: Sequence[str | None], want: PlistWant, changes: list[str]
+) -> list[str | None]:
+    """Each entry bare, aliases replaced, exact and case duplicates removed (None)."""
     slots: list[str | None] = []
-    kept: list[int] = []  # indexes into slots of entries that stay
     seen: set[str] = set()
     for value in values:
-        if value is None or not want.fix:
-            slots.append(value)
-            if value is not None:
-                seen.add(value.lower())
-            kept.append(len(slots) - 1)
+        if value is None:
+            slots.append(None)
             continue
         new: str | None = value
         if ":" in value:
@@ -797,50 +896,51 @@ def decide_queries(values: Sequence[str | None], want: PlistWant) -> QueryDecisi
         if new is not None and new.lower() in seen:
             changes.append(f"removed duplicate `{value}`")
             new = None
-        slots.append(new)
         if new is not None:
             seen.add(new.lower())
-            kept.append(len(slots) - 1)
-    if want.fix:
-        _move_ahead(slots, kept, want, changes)
-    final = [slots[i] for i in kept]
-    missing = [s for s in want.schemes if s.lower() not in seen]
-    room = max(0, want.limit - len(final))
-    add, dropped = missing[:room], missing[room:]
-    notes: list[str] = []
-    if add:
+        slots.append(new)
+    return slots
+
+
+def _reordered(values: Sequence[str], want: PlistWant, changes: list[str]) -> list[str]:
+    """Registry schemes first in priority order, then the others in their order; at most 50."""
+    from schemegen.registry.selection import IOS_QUERY_HARD_LIMIT
+
+    rank: dict[str, int] = {}
+    for scheme in (*want.schemes, *want.registry_order):
+        rank.setdefault(scheme.lower(), len(rank))
+    registry = sorted((v for v in values if v.lower() in rank), key=lambda v: rank[v.lower()])
+    final = registry + [v for v in values if v.lower() not in rank]
+    if final != list(values):
+        changes.append(f"reordered {QUERIES_KEY}: registry schemes first, in priority order")
+    if len(final) > IOS_QUERY_HARD_LIMIT:
+        cut = final[IOS_QUERY_HARD_LIMIT:]
         changes.append(
-            f"added {len(add)} {QUERIES_KEY} entr{'y' if len(add) == 1 else 'ies'}: "
-            f"{', '.join(add)}"
+            f"removed {_plural(len(cut), 'entry', 'entries')} past the {IOS_QUERY_HARD_LIMIT} "
+            f"that iOS honours: {', '.join(cut)}"
         )
-    if dropped:
+        final = final[:IOS_QUERY_HARD_LIMIT]
+    return final
+
+
+def _budget_notes(final: Sequence[str], want: PlistWant) -> list[str]:
+    notes: list[str] = []
+    present = {v.lower() for v in final}
+    left_out = [s for s in want.schemes if s.lower() not in present]
+    if left_out:
         notes.append(
-            f"{len(dropped)} registry scheme(s) did not fit --ios-query-limit "
-            f"{want.limit}: {', '.join(dropped)}"
+            f"--ios-query-limit {want.limit} leaves out "
+            f"{_plural(len(left_out), 'selected iOS scheme', 'selected iOS schemes')}; "
+            "`schemegen list --ios-left-out` with the same options names them"
         )
-    return QueryDecision(tuple(slots), tuple(add), tuple(changes), tuple(notes))
-
-
-def _move_ahead(
-    slots: list[str | None], kept: list[int], want: PlistWant, changes: list[str]
-) -> None:
-    rank = {s.lower(): i for i, s in enumerate(want.schemes)}
-    values = [slots[i] for i in kept]
-    late = [v for v in values[want.limit :] if v is not None and v.lower() in rank]
-    if not late:
-        return
-    payment = [v for v in values if v is not None and v.lower() in rank]
-    if len(payment) > want.limit:  # not all fit: the most important ones go first
-        payment.sort(key=lambda v: rank[v.lower()])
-    others = [v for v in values if v is None or v.lower() not in rank]
-    if any(v is None for v in others):
-        return  # non-string entries keep their slots; do not reorder around them
-    for index, value in zip(kept, payment + others, strict=True):
-        slots[index] = value
-    changes.append(
-        f"moved payment scheme(s) ahead so they fit --ios-query-limit {want.limit}: "
-        f"{', '.join(late)}"
-    )
+    late = final[want.limit :]
+    if want.fix and late:
+        notes.append(
+            f"{_plural(len(late), 'entry sits', 'entries sit')} past --ios-query-limit "
+            f"{want.limit} (honoured by iOS 26 and by Xcode 26 builds, not by Xcode 27 builds "
+            f"on iOS 27): {', '.join(late)}"
+        )
+    return notes
 
 
 def has_url_scheme(url_types: object, scheme: str) -> bool:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from schemegen.apply import appjson
-from schemegen.apply.edit import PatchError, Plan
+from schemegen.apply.edit import ManifestWant, PatchError, Plan, PlistWant
 from schemegen.core import jsonc
 from schemegen.core.jsonc import Kind, Node
 
@@ -26,6 +27,15 @@ def plan_plugin(original: bytes, scheme: str, entry: str) -> Plan:
     if not changes:
         return Plan(original, original, ())
     return Plan(original, text.encode("utf-8"), tuple(changes))
+
+
+def plan_app_json(original: bytes, manifest: ManifestWant, plist: PlistWant, entry: str) -> Plan:
+    """The Expo config edits: `scheme` and `ios.infoPlist` as for native files, then the
+    plugin entry, which declares the `<queries>` packages at prebuild (so no package list
+    here, and no plugin the project has not installed)."""
+    config = appjson.plan(original, replace(manifest, packages=()), plist)
+    plugin = plan_plugin(config.new, manifest.app_scheme, entry)
+    return Plan(original, plugin.new, config.changes + plugin.changes, config.notes + plugin.notes)
 
 
 def _tree(text: str) -> tuple[Node, Node]:

@@ -16,6 +16,7 @@ from schemegen.core.documents import ReadError, read_limited
 ANDROID_APP = Path("android/app/src/main/AndroidManifest.xml")
 SKIP_DIRS = frozenset({"build", ".gradle", "Pods", "node_modules", "DerivedData", ".git", ".build"})
 EXPO_JS_CONFIGS = ("app.config.js", "app.config.ts", "app.config.mjs", "app.config.cjs")
+BUILD_PROPERTIES = "expo-build-properties"
 
 
 class DetectError(Exception):
@@ -37,6 +38,8 @@ class Project:
     android: Path | None = None
     ios: Path | None = None
     expo: Path | None = None
+    notes: tuple[str, ...] = ()
+    build_properties: bool = False  # expo-build-properties resolves from the app's package.json
 
     def describe(self) -> str:
         files = [p for p in (self.android, self.ios, self.expo) if p is not None]
@@ -52,26 +55,38 @@ def _rel(path: Path, root: Path) -> str:
 
 
 def detect(
-    root: Path, android_manifest: str | None = None, ios_plist: str | None = None
+    root: Path,
+    android_manifest: str | None = None,
+    ios_plist: str | None = None,
+    *,
+    framework: str | None = None,
 ) -> Project:
-    """Find the files `apply` edits under `root`; explicit paths win over detection."""
+    """Find the files `apply` edits under `root`; explicit paths win over detection.
+
+    The candidates are the files `schemegen lint` finds under `root` (same walk, same
+    skipped folders), so both commands see one project; a candidate that cannot be read
+    stops detection with its path and line.
+    """
     if not root.is_dir():
         raise DetectError(f"{root} is not a directory")
     chosen_android = _explicit(root, android_manifest)
     chosen_ios = _explicit(root, ios_plist)
     kind = _kind(root)
-    if kind == "Expo (managed)" and chosen_android is None and chosen_ios is None:
-        if (root / "app.json").is_file():
-            return Project(kind, root, expo=root / "app.json")
-        config = next(name for name in EXPO_JS_CONFIGS if (root / name).is_file())
-        raise ExpoJsConfig(config)
-    android = chosen_android if android_manifest else _android(root, kind)
-    ios = chosen_ios if ios_plist else _ios(root, kind)
+    files = [Path(name) for name in _discover(root)]
+    if framework != "native" and chosen_android is None and chosen_ios is None:
+        app = expo_app(root, files)
+        if app is not None:
+            return _expo_project(root, app)
+    manifests, plists = ([], []) if android_manifest and ios_plist else _candidates(root, files)
+    android = chosen_android if android_manifest else _android(root, kind, manifests)
+    ios = chosen_ios if ios_plist else _ios(root, kind, plists)
     if android is None and ios is None:
         raise DetectError(
-            f"no AndroidManifest.xml or Info.plist found under {root}; "
+            f"no app AndroidManifest.xml or Info.plist found under {root}; "
             "pass --android-manifest or --ios-plist"
         )
+    if kind == "native":
+        kind = _kind(_app_folder(root, android, ios))
     return Project(kind, root, android=android, ios=ios)
 
 
@@ -107,6 +122,99 @@ def expo_config(root: Path) -> str | None:
     if (root / "app.json").is_file() and ("expo" in _app_json_keys(root / "app.json") or installed):
         return "app.json"
     return next((name for name in EXPO_JS_CONFIGS if (root / name).is_file()), None)
+
+
+def is_expo_app(folder: Path) -> bool:
+    """An app.config.*, or an app.json with Expo in package.json (or an `expo` key)."""
+    if any((folder / name).is_file() for name in EXPO_JS_CONFIGS):
+        return True  # only Expo reads app.config.*
+    if not (folder / "app.json").is_file():
+        return False
+    if "expo" in dependencies(folder):
+        return True
+    return "expo" in _app_json_keys(folder / "app.json")
+
+
+def expo_app(root: Path, files: Sequence[Path]) -> Path | None:
+    """The Expo app at `root`, or the single one among `files` (a monorepo's apps/x)."""
+    if is_expo_app(root):
+        return root
+    folders = {p.parent for p in files if _is_expo_config(p) and is_expo_app(p.parent)}
+    return _choose(sorted(folders), root, "Expo app", "a path to the app folder")
+
+
+def _is_expo_config(path: Path) -> bool:
+    return path.name == "app.json" or path.name in EXPO_JS_CONFIGS
+
+
+def _discover(root: Path) -> list[str]:
+    """What `schemegen lint` finds under `root`: one walk serves both commands."""
+    from schemegen.lint.run import discover
+
+    return discover([root])[0]
+
+
+def _expo_project(root: Path, app: Path) -> Project:
+    js = [name for name in EXPO_JS_CONFIGS if (app / name).is_file()]
+    if not (app / "app.json").is_file():
+        raise ExpoJsConfig(_rel(app / js[0], root))
+    notes = []
+    if js:
+        notes.append(
+            f"{_rel(app / js[0], root)} may override app.json: Expo uses what it returns, so "
+            "it must pass on the `config` it is given"
+        )
+    native = [name for name in ("android", "ios") if (app / name).is_dir()]
+    if native:
+        notes.append(
+            f"`expo prebuild` regenerates {' and '.join(f'{n}/' for n in native)} from app.json; "
+            "if you edit them by hand instead (a bare project), rerun with --framework native"
+        )
+    kind = "Expo (prebuild)" if native else "Expo (managed)"
+    build_properties = BUILD_PROPERTIES in dependencies(app)
+    return Project(
+        kind, root, expo=app / "app.json", notes=tuple(notes), build_properties=build_properties
+    )
+
+
+def dependencies(folder: Path) -> set[str]:
+    """The dependencies and devDependencies of `folder`'s package.json (none when unreadable)."""
+    return _dependencies(folder)
+
+
+def _candidates(root: Path, files: Sequence[Path]) -> tuple[list[Path], list[Path]]:
+    """The app manifests and app Info.plists among `files` (lint's discovery under `root`)."""
+    from schemegen.core.documents import Manifest, Plist, Unreadable, read_document
+
+    manifests: list[Path] = []
+    plists: list[Path] = []
+    for name in files:
+        if _is_expo_config(name):
+            continue  # an Expo config (here with --framework native): not a native file
+        doc = read_document(name, _rel(name, root))
+        if isinstance(doc, Unreadable):
+            where = f":{doc.problem.line}" if doc.problem.line is not None else ""
+            raise DetectError(f"{doc.path}{where}: {doc.problem.message}; nothing was changed")
+        if isinstance(doc, Manifest) and not doc.is_library:
+            manifests.append(name)
+        elif isinstance(doc, Plist) and doc.is_app and not _is_test_bundle(name):
+            plists.append(name)
+    return manifests, plists
+
+
+def _is_test_bundle(path: Path) -> bool:
+    return path.parent.name.endswith(("Tests", "Test")) or path.name.endswith("Tests-Info.plist")
+
+
+def _app_folder(root: Path, *files: Path | None) -> Path:
+    """The folder holding the app's android/ or ios/ folder (for a nested app), else root."""
+    for path in files:
+        if path is None:
+            continue
+        for parent in path.parents:
+            if parent.name in ("android", "ios") and parent.parent.is_relative_to(root):
+                return parent.parent
+    return root
 
 
 def _explicit(root: Path, name: str | None) -> Path | None:
@@ -188,37 +296,28 @@ def _walk(root: Path, pattern: str) -> list[Path]:
     ]
 
 
-def _android(root: Path, kind: str) -> Path | None:
-    if kind != "native":
-        return root / ANDROID_APP if (root / ANDROID_APP).is_file() else None
-    found = [
-        p
-        for p in _walk(root, "AndroidManifest.xml")
-        if p.parent.name == "main" and p.parent.parent.name == "src" and _has_launcher(p)
-    ]
-    return _choose(found, root, "AndroidManifest.xml", "--android-manifest")
+def _android(root: Path, kind: str, manifests: Sequence[Path]) -> Path | None:
+    # The conventional path wins even when discovery left it out (a symlink to a file
+    # elsewhere): writing refuses it then, unless --follow-symlinks.
+    if (root / ANDROID_APP).is_file() and (kind != "native" or root / ANDROID_APP in manifests):
+        return root / ANDROID_APP
+    main = [p for p in manifests if p.parent.name == "main" and p.parent.parent.name == "src"]
+    return _choose(main or manifests, root, "AndroidManifest.xml", "--android-manifest")
 
 
-def _has_launcher(path: Path) -> bool:
-    try:
-        return b"android.intent.category.LAUNCHER" in read_limited(path)
-    except ReadError:
-        return False
-
-
-def _ios(root: Path, kind: str) -> Path | None:
+def _ios(root: Path, kind: str, plists: Sequence[Path]) -> Path | None:
     fixed = {"Flutter": "ios/Runner/Info.plist", "Capacitor/Ionic": "ios/App/App/Info.plist"}
     if kind in fixed and (root / fixed[kind]).is_file():
         return root / fixed[kind]
-    base = root / "ios" if kind != "native" and (root / "ios").is_dir() else root
-    projects = [p for p in _walk(base, "project.pbxproj") if p.parent.suffix == ".xcodeproj"]
-    found: list[Path] = []
+    projects = [p for p in _walk(root, "project.pbxproj") if p.parent.suffix == ".xcodeproj"]
+    used: list[Path] = []
     generated: list[Path] = []
     for pbxproj in projects:
-        plists, generates = infoplist_files(pbxproj, root)
-        found += [p for p in plists if p.is_file()]
-        if generates and not plists:
+        listed, generates = infoplist_files(pbxproj, root)
+        used += [p for p in listed if p.is_file()]
+        if generates and not listed:
             generated.append(pbxproj)
+    found = [p for p in plists if p in used] or list(plists)
     if not found and generated:
         raise DetectError(
             f"{_rel(generated[0].parent, root)} generates its Info.plist from build settings "
@@ -226,8 +325,6 @@ def _ios(root: Path, kind: str) -> Path | None:
             "folder, set the target's INFOPLIST_FILE build setting to it (Xcode merges it with the "
             "generated keys), then rerun apply, or pass --ios-plist"
         )
-    if not projects and kind != "native":
-        found = [p for p in (base.glob("*/Info.plist")) if not p.parent.name.endswith("Tests")]
     return _choose(found, root, "Info.plist", "--ios-plist")
 
 

@@ -8,15 +8,15 @@ import sys
 from collections.abc import Callable, Collection, Sequence
 from enum import IntEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from schemegen import __version__
 
 if TYPE_CHECKING:
-    from schemegen.apply.edit import Plan
+    from schemegen.apply.edit import ManifestWant, Plan, PlistWant
     from schemegen.apply.project import Project
     from schemegen.lint.config import Config
-    from schemegen.registry.model import Registry
+    from schemegen.registry.model import App, Registry
     from schemegen.registry.selection import Criteria
 
 
@@ -30,6 +30,53 @@ class Exit(IntEnum):
 
 class UsageError(Exception):
     """A problem with the user's input: printed as one line, exit code 2."""
+
+
+class _ArgumentError(Exception):
+    """argparse refused the command line; `main` prints it as one line with a hint."""
+
+    def __init__(self, message: str, prog: str) -> None:
+        super().__init__(message)
+        self.prog = prog
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse whose errors are one line (the README's promise for exit 2), and whose help
+    formatter keeps shutil off the start-up path."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> NoReturn:
+        raise _ArgumentError(message, self.prog)
+
+
+def _option_strings(parser: argparse.ArgumentParser) -> set[str]:
+    found: set[str] = set()
+    for action in parser._actions:  # argparse keeps no public list of a parser's options
+        found.update(action.option_strings)
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                found |= _option_strings(child)
+    return found
+
+
+def _did_you_mean(argv: Sequence[str], known: Collection[str]) -> str:
+    """` (did you mean `--app-scheme`?)` for the first unknown long option in `argv`."""
+    import difflib
+
+    for arg in argv:
+        if arg == "--":
+            break
+        name = arg.split("=", 1)[0]
+        if not name.startswith("--") or name in known:
+            continue
+        dashed = name.replace("_", "-")
+        guess = [dashed] if dashed in known else difflib.get_close_matches(name, known, 1, 0.75)
+        if guess:
+            return f" (did you mean `{guess[0]}`?)"
+    return ""
 
 
 def one_line(text: str) -> str:
@@ -153,6 +200,46 @@ def _criteria(args: argparse.Namespace) -> Criteria:
     )
 
 
+def _refuse_placeholder(reg: Registry, scheme: str, allowed: bool) -> None:
+    from schemegen.registry.schemes import placeholder_reason
+
+    reason = placeholder_reason(scheme, reg.placeholders)
+    if reason is not None and not allowed:
+        raise UsageError(
+            f"--app-scheme `{scheme}` {reason}: other apps use it too; use your app's own "
+            "scheme (or --allow-placeholder for a demo)"
+        )
+
+
+def _add_placeholder_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--allow-placeholder",
+        action="store_true",
+        help="accept a sample --app-scheme such as `example` (for a demo)",
+    )
+
+
+def _no_return_notices(apps: Sequence[App]) -> None:
+    """One line per selected app that does not come back through the app scheme."""
+    for app in apps:
+        returns = (("Android", app.returns_android), ("iOS", app.returns_ios))
+        platforms = [platform for platform, back in returns if not back]
+        if platforms:
+            _err(
+                f"notice: {app.name_en} ({app.id}) does not return to the app through the app "
+                f"scheme on {' and '.join(platforms)}: the payment page finishes through "
+                "`m_redirect_url`"
+            )
+
+
+def _budget_notice(limit: int, left_out: int) -> str:
+    return (
+        f"--ios-query-limit {limit} leaves out {left_out} selected iOS schemes (the generated "
+        "handler opens them anyway); `schemegen list --ios-left-out` with the same options "
+        "names them"
+    )
+
+
 def _check_ios_limit(limit: int) -> None:
     from schemegen.registry.selection import IOS_QUERY_HARD_LIMIT
 
@@ -240,6 +327,7 @@ def _add_generate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.add_argument("--store-id", help="PortOne V2 store id (without it the JS call throws)")
     p.add_argument("--channel-key", help="PortOne V2 channel key (without it the JS call throws)")
     _add_http_content_option(p)
+    _add_placeholder_option(p)
     _add_selection_options(p)
     _add_ios_limit_option(p)
     _add_registry_option(p)
@@ -256,6 +344,12 @@ def _generate(args: argparse.Namespace) -> int:
     if framework == "auto":
         framework = _detected_framework(Path(args.project))
     reg = load_registry(_overlay_paths(args))
+    import contextlib
+
+    from schemegen.registry.schemes import AppSchemeError, parse_app_scheme
+
+    with contextlib.suppress(AppSchemeError):  # generate reports an invalid scheme itself
+        _refuse_placeholder(reg, parse_app_scheme(args.app_scheme).scheme, args.allow_placeholder)
     options = generate.Options(
         app_scheme=args.app_scheme,
         java_package=args.java_package,
@@ -285,12 +379,10 @@ def _generate(args: argparse.Namespace) -> int:
             f"{', '.join(result.view.missing_options)}"
         )
     if result.dropped:
-        print(
-            f"schemegen: notice: --ios-query-limit {args.ios_query_limit} leaves out "
-            f"{len(result.dropped)} selected iOS scheme(s): {', '.join(result.dropped)} "
-            "(the generated handler opens them anyway)",
-            file=sys.stderr,
-        )
+        _err(f"notice: {_budget_notice(args.ios_query_limit, len(result.dropped))}")
+    from schemegen.registry.selection import select
+
+    _no_return_notices(select(reg, _criteria(args)))
     if args.stdout:
         text = result.files.get(args.stdout) or result.by_key.get(args.stdout)
         if text is None:
@@ -402,6 +494,12 @@ def _symlink_below(out: Path, name: str) -> Path | None:
 def _add_list(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("list", help="show the selected apps in priority order")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--ios-left-out",
+        action="store_true",
+        help="print only the selected iOS schemes past --ios-query-limit, one per line",
+    )
+    _add_ios_limit_option(p)
     _add_selection_options(p)
     _add_registry_option(p)
     _add_no_config_option(p)
@@ -417,6 +515,12 @@ def _list(args: argparse.Namespace) -> int:
         apps = selection.select(reg, _criteria(args))
     except selection.SelectionError as error:
         raise UsageError(str(error)) from None
+    if args.ios_left_out:
+        _check_ios_limit(args.ios_query_limit)
+        dropped = selection.cap(selection.ios_query_schemes(apps), args.ios_query_limit).dropped
+        sys.stdout.write("".join(f"{scheme}\n" for scheme in dropped))
+        return Exit.OK
+    _no_return_notices(apps)
     rows = app_rows(apps)
     if args.format == "json":
         sys.stdout.write(format_json(rows, reg.version))
@@ -625,6 +729,12 @@ def _lint(args: argparse.Namespace) -> int:
 
     result = lint.run(paths, context, jobs=args.jobs, keep=keep)
     kept = result.diagnostics
+    if not result.files and not kept:
+        # As ESLint does for "no files matching": an empty run is a mistake, not a pass.
+        raise UsageError(
+            f"nothing to lint: no AndroidManifest.xml, Info.plist or Expo app config in "
+            f"{', '.join(paths)}"
+        )
     rep = report.Report(
         diagnostics=kept,
         files=tuple(str(path) for path in result.files),
@@ -706,7 +816,8 @@ def _add_apply(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument(
         "--activity",
         metavar="NAME",
-        help="activity hosting the WebView (default: the launcher activity)",
+        help="activity hosting the WebView (default: the activity whose intent-filter names "
+        "the app scheme, else the launcher activity)",
     )
     p.add_argument("--android-manifest", metavar="FILE", help="the AndroidManifest.xml to edit")
     p.add_argument("--ios-plist", metavar="FILE", help="the Info.plist to edit")
@@ -742,6 +853,7 @@ def _add_apply(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         action="store_true",
         help="write through symlinked files to their targets (refused otherwise)",
     )
+    _add_placeholder_option(p)
     _add_selection_options(p)
     _add_ios_limit_option(p)
     _add_registry_option(p)
@@ -786,7 +898,7 @@ def _apply(args: argparse.Namespace) -> int:
             _err(f"{shown}: {change}")
     if args.diff or args.check:
         for path, plan in pending.items():
-            sys.stdout.write(_plan_diff(_shown(path, root), plan))
+            sys.stdout.write(_plan_diff(_diff_name(path, root), plan))
         if args.check:
             _err(f"{len(pending)} file(s) would change; run `schemegen apply` without --check")
             return Exit.FINDINGS
@@ -810,7 +922,6 @@ def _apply_plans(
 ) -> tuple[dict[Path, Plan], dict[Path, bytes | None], str]:
     """Every file's plan (nothing written) and the framework; any bad file stops all."""
     from schemegen.apply import edit as patch
-    from schemegen.apply import project
     from schemegen.registry import selection
     from schemegen.registry.schemes import AppSchemeError, parse_app_scheme
 
@@ -820,6 +931,7 @@ def _apply_plans(
     except AppSchemeError as error:
         raise UsageError(f"--app-scheme: {error}") from None
     reg = load_registry(_overlay_paths(args, [args.path]))
+    _refuse_placeholder(reg, scheme, args.allow_placeholder)
     owner = reg.scheme_owner.get(scheme)
     if owner is not None:
         raise UsageError(
@@ -827,9 +939,6 @@ def _apply_plans(
             "use a scheme of your own app"
         )
     criteria = _criteria(args)
-    framework = args.framework or _detected_framework(root)
-    if framework == "expo":
-        return (*_expo_plans(args, root, reg, criteria, scheme), framework)
     apps = selection.select(reg, criteria)
     manifest_want = patch.manifest_want(
         reg,
@@ -847,17 +956,15 @@ def _apply_plans(
         fix=args.fix,
         allow_http_content=args.allow_http_content,
     )
-    try:
-        found = project.detect(root, args.android_manifest, args.ios_plist)
-        project.check_paths(found, follow_symlinks=args.follow_symlinks, given=_given(args))
-    except project.ExpoJsConfig as error:
-        message = _not_expo(framework, root, f"{error.config} configures an Expo app")
-        raise UsageError(message) from None
-    except project.DetectError as error:
-        raise UsageError(str(error)) from None
-    if found.expo is not None:
-        raise UsageError(_not_expo(framework, root, "app.json configures an Expo app"))
+    found, framework = _detect(args, root)
     _err(found.describe())
+    for note in found.notes:
+        _err(f"notice: {note}")
+    if found.expo is not None:
+        expo_plans = _expo_plans(
+            args, found, reg=reg, criteria=criteria, manifest=manifest_want, plist=plist_want
+        )
+        return (*expo_plans, framework)
     originals: dict[Path, bytes | None] = {}
     plans: dict[Path, Plan] = {}
     steps: list[tuple[Path | None, Callable[[bytes], Plan]]] = [
@@ -879,6 +986,47 @@ def _apply_plans(
     return plans, originals, framework
 
 
+def _detect(args: argparse.Namespace, root: Path) -> tuple[Project, str]:
+    """The files apply edits and the framework: an Expo app (even in a monorepo, even with
+    prebuild folders) is edited through its config unless `--framework native` says not to."""
+    from schemegen.apply import project
+
+    framework = args.framework
+    try:
+        found = project.detect(root, args.android_manifest, args.ios_plist, framework=framework)
+        project.check_paths(found, follow_symlinks=args.follow_symlinks, given=_given(args))
+    except project.ExpoJsConfig as error:
+        if framework not in (None, "expo"):
+            message = _not_expo(framework, root, f"{error.config} configures an Expo app")
+            raise UsageError(message) from None
+        found = project.Project("Expo (app.config)", root, expo=root / error.config)
+    except project.DetectError as error:
+        raise UsageError(str(error)) from None
+    if found.expo is not None:
+        if framework not in (None, "expo"):
+            raise UsageError(_not_expo(framework, root, "app.json configures an Expo app"))
+        if framework is None:
+            _err(f"framework: expo (detected: {found.expo.relative_to(root)})")
+        return found, "expo"
+    if framework is None:
+        app = found.android or found.ios
+        folder = _app_root(app, root) if app is not None else root
+        framework = _detected_framework(folder)
+    if framework == "expo":
+        raise UsageError(f"--framework expo: no Expo app config under {root}")
+    return found, framework
+
+
+def _app_root(path: Path, root: Path) -> Path:
+    """The folder holding the app's android/ or ios/ folder (a nested app's), else root."""
+    for parent in path.parents:
+        if parent.name in ("android", "ios"):
+            return parent.parent
+        if parent == root:
+            break
+    return root
+
+
 def _not_expo(framework: str, root: Path, what: str) -> str:
     return (
         f"--framework {framework}: {what} without android/ or ios/ folders in {root}; "
@@ -897,40 +1045,36 @@ def _planned(path: Path, planner: Callable[[bytes], Plan], data: bytes) -> Plan:
 
 
 def _expo_plans(
-    args: argparse.Namespace, root: Path, reg: Registry, criteria: Criteria, scheme: str
+    args: argparse.Namespace,
+    found: Project,
+    *,
+    reg: Registry,
+    criteria: Criteria,
+    manifest: ManifestWant,
+    plist: PlistWant,
 ) -> tuple[dict[Path, Plan], dict[Path, bytes | None]]:
-    """app.json gets the scheme and the plugin entry; the plugin and the RN files are written."""
+    """app.json gets the scheme, the query schemes and the plugin entry; the plugin and the
+    React Native files are written next to it."""
     from schemegen.apply import expo, handlers, project
 
-    config = project.expo_config(root)
-    if config is None:
-        raise UsageError(
-            f"--framework expo: no app.json or app.config.* in {root}; pass the project root"
-        )
-    if args.android_manifest or args.ios_plist:
-        raise UsageError(
-            "--framework expo edits app.json, not native files; use --framework native "
-            "to edit --android-manifest or --ios-plist"
-        )
-    _err(f"project: Expo ({config})")
+    assert found.expo is not None
+    app = found.expo.parent
     plans: dict[Path, Plan] = {}
     originals: dict[Path, bytes | None] = {}
-    path = root / config
-    if config == "app.json":
-        data = _read_input(path)
-        originals[path] = data
-        plans[path] = _planned(
-            path, lambda text: expo.plan_plugin(text, scheme, handlers.EXPO_PLUGIN_ENTRY), data
+    if found.expo.suffix == ".json":
+        data = _read_input(found.expo)
+        originals[found.expo] = data
+        plans[found.expo] = _planned(
+            found.expo,
+            lambda text: expo.plan_app_json(text, manifest, plist, handlers.EXPO_PLUGIN_ENTRY),
+            data,
         )
     else:
-        sys.stdout.write(project.expo_js_instructions(config, scheme, handlers.EXPO_PLUGIN_ENTRY))
+        config = found.expo.name
+        plugin = handlers.EXPO_PLUGIN_ENTRY
+        sys.stdout.write(project.expo_js_instructions(config, manifest.app_scheme, plugin))
         _err(f"{config}: notice: add the settings above by hand (schemegen never edits JavaScript)")
-    if (root / "android").is_dir() or (root / "ios").is_dir():
-        _err(
-            "notice: android/ and ios/ are left as they are: `npx expo prebuild` makes them "
-            "from the app config (use --framework native to edit them instead)"
-        )
-    for file, entry in _framework_plans(args, reg, criteria, root, "expo").items():
+    for file, entry in _framework_plans(args, reg, criteria, app, "expo").items():
         originals[file], plans[file] = entry
     return plans, originals
 
@@ -997,6 +1141,19 @@ def _given(args: argparse.Namespace) -> list[Path]:
 def _shown(path: Path, root: Path) -> str:
     shown = Path(os.path.relpath(path, root))
     return str(path) if shown.parts[:1] == ("..",) else shown.as_posix()
+
+
+def _diff_name(path: Path, root: Path) -> str:
+    """`path` as `patch -p1` and `git apply` read it from the project root (or from `/`).
+
+    Both refuse or misread `a//abs/path` and `..` parts, so a file outside the root is named
+    from the current directory when it lies below it, else from `/` without the slash.
+    """
+    absolute = Path(path).absolute()
+    for base in (root.absolute(), Path.cwd()):
+        if absolute.is_relative_to(base):
+            return absolute.relative_to(base).as_posix()
+    return absolute.as_posix().lstrip("/")
 
 
 def _read_input(path: Path) -> bytes:
@@ -1424,14 +1581,6 @@ class _Formatter(argparse.HelpFormatter):
         )
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse with a help formatter that keeps shutil off the start-up path."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("formatter_class", _Formatter)
-        super().__init__(*args, **kwargs)
-
-
 def build_parser(commands: Collection[str] | None = None) -> argparse.ArgumentParser:
     """The argument parser, with every subcommand or only those in `commands`.
 
@@ -1446,7 +1595,8 @@ def build_parser(commands: Collection[str] | None = None) -> argparse.ArgumentPa
     parser.add_argument("--version", action="store_true", help="print tool and registry version")
     if commands is not None and not commands:
         return parser
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub: argparse._SubParsersAction[argparse.ArgumentParser]
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, add in ADDERS.items():
         if commands is None or name in commands:
             add(sub)
@@ -1472,6 +1622,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
         return Exit.OK if exit_.code in (0, None) else Exit.ERROR
+    except _ArgumentError as error:
+        hint = _did_you_mean(argv, _option_strings(parser))
+        command = error.prog.removeprefix("schemegen").strip()
+        where = f"{command}: " if command else ""
+        _err(f"{where}{error}{hint}; see `{error.prog} --help`")
+        return Exit.ERROR
     if args.version:
         print(_version())
         return Exit.OK

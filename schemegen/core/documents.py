@@ -14,6 +14,7 @@ from enum import StrEnum
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, BinaryIO, NamedTuple
 
+from schemegen.core.gradle import read_target_sdk
 from schemegen.core.header import HEADER_MARKER, HeaderInfo, read_header
 from schemegen.core.record import field, record, replace
 
@@ -94,6 +95,7 @@ class Manifest:
     header: HeaderInfo | None = None
     header_line: int | None = None
     strings: Mapping[str, str] = field(default_factory=dict)
+    build_target_sdk: int | None = None  # the Gradle module's, which wins over <uses-sdk>
 
     # Rules ask these questions many times per file: each is answered once (cached_property
     # writes to the instance dict, which a frozen dataclass allows).
@@ -118,6 +120,9 @@ class Manifest:
 
     @property
     def target_sdk(self) -> int | None:
+        """The build's targetSdk (Gradle over `<uses-sdk>`, as the manifest merger does)."""
+        if self.build_target_sdk is not None:
+            return self.build_target_sdk
         uses_sdk = self.root.first("uses-sdk")
         value = uses_sdk.get("android:targetSdkVersion") if uses_sdk is not None else None
         # ASCII digits only (`"²".isdigit()` is true), and few enough for int() to accept.
@@ -353,6 +358,9 @@ def read_document(path: str | os.PathLike[str], display: str | None = None) -> D
     document = parse(data, shown)
     if isinstance(document, Manifest):
         document = replace(document, strings=_strings_beside(name))
+        build_target = read_target_sdk(name)
+        if build_target is not None:
+            document = replace(document, build_target_sdk=build_target)
     return document
 
 

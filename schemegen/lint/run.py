@@ -1,7 +1,7 @@
 """Lint orchestration: find the manifests and plists under the given paths, parse, check."""
 
 # Thousands of files per run: pathlib objects would cost more than the I/O they wrap.
-# ruff: noqa: PTH110, PTH112, PTH113, PTH117, PTH118
+# ruff: noqa: PTH110, PTH112, PTH113, PTH117, PTH118, PTH119
 
 from __future__ import annotations
 
@@ -24,13 +24,37 @@ from schemegen.core.documents import (
     read_document,
 )
 from schemegen.core.record import record
+from schemegen.lint import evidence
 from schemegen.lint.rules import LintContext, check_document, check_projects
+from schemegen.lint.rules import expo as expo_rules
+from schemegen.lint.rules import sources as source_rules
 from schemegen.lint.rules.crossfile import project_root
+from schemegen.lint.rules.sources import Registered, SourceScan
 
 if TYPE_CHECKING:
     from concurrent.futures import Future  # loaded only when a pool runs
 
-SKIPPED_DIRS = frozenset({"build", ".gradle", "Pods", "node_modules", "DerivedData", ".git"})
+SKIPPED_DIRS = frozenset(
+    {"build", ".gradle", "Pods", "node_modules", "DerivedData", ".git", ".dart_tool"}
+)
+# Files read for the project as a whole: the app's source and its dependency lists. The names
+# live here, not in lint.expo and lint.sources, so that `lint FILE` does not import those
+# (and the JSON5 reader) at start-up; a test keeps them equal.
+DEPENDENCY_FILES = frozenset({"package.json", "pubspec.yaml", "build.gradle", "build.gradle.kts"})
+EXPO_CONFIGS = frozenset(
+    {"app.json", "app.config.js", "app.config.ts", "app.config.mjs", "app.config.cjs"}
+)
+SOURCE_SUFFIXES = frozenset(
+    {".js", ".jsx", ".mjs", ".cjs", ".ts", ".tsx", ".html", ".htm", ".java", ".kt", ".swift"}
+    | {".dart"}
+)
+
+
+def _is_source(name: str) -> bool:
+    dot = name.rfind(".")
+    return dot > 0 and name[dot:].lower() in SOURCE_SUFFIXES
+
+
 # Below this many files a process pool costs more than it saves (start-up, pickling).
 PARALLEL_MIN_FILES = 200
 CHUNK_FILES = 64  # files per pool task: small enough for an even load and flat memory
@@ -45,11 +69,15 @@ class LintResult:
 
 
 def is_candidate(name: str) -> bool:
-    """File names directory discovery picks up."""
-    return name in ("AndroidManifest.xml", "Info.plist") or name.endswith("-Info.plist")
+    """File names directory discovery picks up (an app config only when it is Expo's)."""
+    return (
+        name in ("AndroidManifest.xml", "Info.plist")
+        or name.endswith("-Info.plist")
+        or name in EXPO_CONFIGS
+    )
 
 
-def _walk(top: str) -> Iterator[tuple[str, str]]:
+def _walk(top: str, project: list[str] | None = None) -> Iterator[tuple[str, str]]:
     """(path, real path) of the candidates under `top` (a normalised path), as os.walk orders.
 
     Depth first with sorted names, from os.scandir entries, whose types cost no further
@@ -74,8 +102,19 @@ def _walk(top: str) -> Iterator[tuple[str, str]]:
                     below.append((_join(folder, name), _join(real_folder, name)))
                 continue
             if not is_candidate(name):
+                if (
+                    project is not None
+                    and (name in DEPENDENCY_FILES or _is_source(name))
+                    and entry.is_file(follow_symlinks=False)
+                ):
+                    project.append(_join(folder, name))
                 continue
             path = _join(folder, name)
+            if name in EXPO_CONFIGS:
+                from schemegen.lint import expo
+
+                if not expo.is_expo_config(path):
+                    continue
             if entry.is_file(follow_symlinks=False):
                 yield path, _join(real_folder, name)
             elif entry.is_symlink() and os.path.isfile(path):
@@ -109,13 +148,18 @@ def discover(paths: Sequence[str | os.PathLike[str]]) -> tuple[list[str], list[U
     return list(_discover(paths, missing)), missing
 
 
-def _discover(paths: Sequence[str | os.PathLike[str]], missing: list[Unreadable]) -> Iterator[str]:
-    """`discover` as the files are found; missing paths go to `missing`."""
+def _discover(
+    paths: Sequence[str | os.PathLike[str]],
+    missing: list[Unreadable],
+    project: list[str] | None = None,
+) -> Iterator[str]:
+    """`discover` as the files are found; missing paths go to `missing`, and the source and
+    dependency files of searched directories to `project` when it is given."""
     seen: set[str] = set()
     for given in paths:
         path = str(Path(given))  # normalised, as the paths in the report are
         if os.path.isdir(path):
-            candidates: Iterable[tuple[str, str]] = _walk(path)
+            candidates: Iterable[tuple[str, str]] = _walk(path, project)
         elif os.path.exists(path):
             candidates = [(path, os.path.realpath(path))]
         else:
@@ -143,9 +187,10 @@ def run(
     """
     files: list[str] = []
     missing: list[Unreadable] = []
+    project_files: list[str] = []
     # Discovery, grouping and linting form one pipeline: projects are checked (in worker
     # processes for large inputs) while the walk goes on.
-    listed = _recorded(_discover(paths, missing), files)
+    listed = _recorded(_discover(paths, missing, project_files), files)
     groups = _projects(listed, in_walk_order=len(paths) == 1)
     # Keyed as they arrive, while workers still run: duplicates drop out, and the final sort
     # compares plain tuples.
@@ -155,9 +200,11 @@ def run(
         found.update((_full_key(d), d) for d in diagnostics if keep is None or keep(d))
 
     loose = _Partial()
+    registered: list[Registered] = []
     for partial in _lint_chunks(_chunks(groups), context, jobs):
         add(partial.diagnostics)
         loose.keep_loose(partial.manifests, partial.plists)
+        registered += partial.registered
     late = [d for doc in missing for d in check_document(doc, context)]
     # Files outside an android/ or ios/ folder pair up only when the run holds exactly one of
     # each (see crossfile.projects); two of a kind are enough to know there is no pair.
@@ -166,7 +213,36 @@ def run(
             [read_document(loose.manifests[0]), read_document(loose.plists[0])], context
         )
     add(late)
+    if project_files:
+        add(_project_rules(project_files, registered, found, context))
     return LintResult(tuple(found[key] for key in sorted(found)), tuple(files))
+
+
+def _project_rules(
+    project_files: Sequence[str],
+    registered: Sequence[Registered],
+    found: dict[_Key, Diagnostic],
+    context: LintContext,
+) -> list[Diagnostic]:
+    """The rules over the project's source and dependencies (after every file was linted)."""
+    from schemegen.lint import sources
+
+    code = [p for p in project_files if _is_source(os.path.basename(p))]
+    passed, calls, complete = sources.scan_all(code)
+    skipped = None
+    if not complete:
+        skipped = next(p for p in code if not p.endswith(sources.DART))
+    scan = SourceScan(tuple((f.value, f.path, f.line) for f in passed), tuple(registered), skipped)
+    late = list(source_rules.unregistered_app_scheme(scan, context))
+    asks = [f"`{c.value}` ({c.path}:{c.line})" for c in calls]
+    asks += evidence.dependency_evidence(project_files)
+    if asks:
+        # Code that asks the PackageManager fails without <queries>: the warning becomes an error.
+        for key, d in list(found.items()):
+            if d.code == "SG109" and d.severity is Severity.WARNING:
+                del found[key]
+                late.append(evidence.escalated(d, asks))
+    return late
 
 
 def _recorded(items: Iterable[str], into: list[str]) -> Iterator[str]:
@@ -267,10 +343,12 @@ class _Partial:
         diagnostics: list[Diagnostic] | None = None,
         manifests: list[str] | None = None,
         plists: list[str] | None = None,
+        registered: list[Registered] | None = None,
     ) -> None:
         self.diagnostics = diagnostics or []
         self.manifests = manifests or []
         self.plists = plists or []
+        self.registered = registered or []
 
     def keep_loose(self, manifests: Sequence[str], plists: Sequence[str]) -> None:
         self.manifests = [*self.manifests, *manifests][:2]
@@ -280,6 +358,15 @@ class _Partial:
 def _lint_chunk(chunk: Chunk, context: LintContext) -> _Partial:
     partial = _Partial()
     for group in chunk:
+        if len(group) == 1 and os.path.basename(group[0]) in EXPO_CONFIGS:
+            from schemegen.lint import expo
+
+            if not expo.is_expo_config(group[0]):
+                continue  # a named app.json of another tool (a bare React Native app's)
+            expo_docs, unread = expo.read(group[0], group[0])
+            partial.diagnostics += _lint_expo(group[0], expo_docs, unread, context)
+            partial.registered += evidence.registered(expo_docs)
+            continue
         docs: list[Document] = [read_document(path) for path in group]
         for index, doc in enumerate(docs):
             try:
@@ -287,6 +374,7 @@ def _lint_chunk(chunk: Chunk, context: LintContext) -> _Partial:
             except VALUE_ERRORS as error:
                 docs[index] = _uninterpretable(doc.path, error)
                 partial.diagnostics += check_document(docs[index], context)
+        partial.registered += evidence.registered(docs)
         paired = [doc for doc in docs if not _loose(doc)]
         try:
             partial.diagnostics += check_projects(paired, context)
@@ -314,6 +402,19 @@ def _uninterpretable(path: str, error: Exception) -> Unreadable:
         path,
         Problem(ProblemKind.UNREADABLE, None, f"cannot interpret a value in this file: {detail}"),
     )
+
+
+def _lint_expo(
+    path: str, docs: Sequence[Document], unread: str | None, context: LintContext
+) -> list[Diagnostic]:
+    """An Expo config's manifest and Info.plist, checked as one project of their own."""
+    found = [d for doc in docs for d in check_document(doc, context)]
+    found += check_projects(docs, context)
+    if unread is not None:
+        found += expo_rules.dynamic_expo_config(expo_rules.ExpoCode(path, unread), context)
+    # `scheme` is both the Android filter's and the URL type's: one finding per place
+    kept = {(d.line, d.code): d for d in reversed(found) if d.code == "SG206"}
+    return [d for d in found if d.code != "SG206"] + list(kept.values())
 
 
 def _loose(doc: Document) -> bool:
@@ -376,11 +477,15 @@ def _init_worker(context: LintContext) -> None:
 _Row = tuple[str, int | None, str, Severity, str, str | None]
 
 
-def _lint_chunk_in_worker(chunk: Chunk) -> tuple[list[_Row], list[str], list[str]]:
+_Result = tuple[list[_Row], list[str], list[str], list[tuple[str, str, int | None]]]
+
+
+def _lint_chunk_in_worker(chunk: Chunk) -> _Result:
     assert _CONTEXT is not None
     partial = _lint_chunk(chunk, _CONTEXT)
     rows = [(d.path, d.line, d.code, d.severity, d.message, d.fix) for d in partial.diagnostics]
-    return rows, partial.manifests, partial.plists
+    returns = [(r.scheme, r.path, r.line) for r in partial.registered]
+    return rows, partial.manifests, partial.plists, returns
 
 
 def _parallel(chunks: Iterable[Chunk], context: LintContext, workers: int) -> Iterator[_Partial]:
@@ -397,7 +502,7 @@ def _parallel(chunks: Iterable[Chunk], context: LintContext, workers: int) -> It
     import lxml.etree  # noqa: F401
 
     with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(context,)) as pool:
-        waiting: deque[Future[tuple[list[_Row], list[str], list[str]]]] = deque()
+        waiting: deque[Future[_Result]] = deque()
         for chunk in chunks:
             waiting.append(pool.submit(_lint_chunk_in_worker, chunk))
             while waiting and (waiting[0].done() or len(waiting) > 4 * workers):
@@ -406,6 +511,8 @@ def _parallel(chunks: Iterable[Chunk], context: LintContext, workers: int) -> It
             yield _received(waiting.popleft())
 
 
-def _received(future: Future[tuple[list[_Row], list[str], list[str]]]) -> _Partial:
-    rows, manifests, plists = future.result()
-    return _Partial([Diagnostic(*row) for row in rows], manifests, plists)
+def _received(future: Future[_Result]) -> _Partial:
+    rows, manifests, plists, returns = future.result()
+    return _Partial(
+        [Diagnostic(*row) for row in rows], manifests, plists, [Registered(*r) for r in returns]
+    )

@@ -178,6 +178,7 @@ class Registry:
     pgs: Mapping[str, Pg]
     known_non_payment: tuple[NonPayment, ...] = ()
     notes: tuple[Problem, ...] = field(default=(), compare=False)
+    placeholders: tuple[str, ...] = ()  # sample app schemes: refused by apply and generate
 
     def non_payment(self, value: str) -> NonPayment | None:
         """The reviewed non-payment entry matching `value`, if any."""
@@ -324,7 +325,7 @@ def load_shipped(parse: Parser = parse_yaml) -> Located:
 _ID = re.compile(r"[a-z][a-z0-9_]*")
 _SEEN = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 _VERSION = re.compile(r"\d{4}\.\d{1,2}\.\d+")
-TOP_KEYS = {"version", "updated", "sources", "pgs", "apps", "known_non_payment"}
+TOP_KEYS = {"version", "updated", "sources", "pgs", "apps", "known_non_payment", "placeholders"}
 APP_KEYS = {
     "id",
     "name_ko",
@@ -434,6 +435,7 @@ def build(base: Located, overlays: Sequence[Located] = ()) -> Registry:
         pgs=_pgs(base, overlays, out, sources),
         known_non_payment=_non_payment(base, overlays, out),
         notes=tuple(out.notes),
+        placeholders=_placeholders(base, overlays, out),
     )
     # Ids disabled by an overlay (or dropped for their own errors) are not "unknown" to a PG.
     defined = {
@@ -502,6 +504,8 @@ def _check_top(doc: Located, out: _Collector, *, is_base: bool) -> None:
         out.add(doc, ("pgs",), "pgs must be a mapping")
     if not isinstance(data.get("known_non_payment", []), list):
         out.add(doc, ("known_non_payment",), "known_non_payment must be a list")
+    if not isinstance(data.get("placeholders", []), list):
+        out.add(doc, ("placeholders",), "placeholders must be a list")
 
 
 def _merge(base: Located, overlays: Sequence[Located], out: _Collector) -> list[_Entry]:
@@ -641,6 +645,19 @@ def _hosts(doc: Located, path: Path_, value: object, out: _Collector) -> tuple[H
             out.add(doc, (*where, "pattern"), f"host pattern `{raw['pattern']}` is listed twice")
         found.append(HostPattern(raw["pattern"], raw["source"]))
     return tuple(found)
+
+
+def _placeholders(base: Located, overlays: Sequence[Located], out: _Collector) -> tuple[str, ...]:
+    """Every file's `placeholders`, in order; overlays add to the shipped list."""
+    found: list[str] = []
+    for doc in (base, *overlays):
+        for index, raw in enumerate(doc.data.get("placeholders") or []):
+            if not isinstance(raw, str) or not raw or raw != raw.lower():
+                message = "a placeholder is a non-empty lower-case string"
+                out.add(doc, ("placeholders", index), message)
+                continue
+            found.append(raw)
+    return tuple(dict.fromkeys(found))
 
 
 def _non_payment(

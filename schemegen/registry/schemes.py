@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from functools import lru_cache
 
 from schemegen.core.record import record
@@ -222,3 +222,17 @@ def near_misses(value: str, known: Iterable[str], limit: int = 2) -> tuple[str, 
     A value that is itself known is never a near miss of anything.
     """
     return near_miss_index(known).near_misses(value, limit)
+
+
+# Shapes of unfilled sample values: `YOUR_SCHEME`, `kakao0123456789abcdefghijklmn`, `<scheme>`.
+_PLACEHOLDER_SHAPE = re.compile(r"(^|[_\-.])your|0123456789|abcdefgh|x{4,}|[<>]")
+
+
+def placeholder_reason(value: str, placeholders: Collection[str]) -> str | None:
+    """Why `value` looks copied from sample code (the registry's `placeholders`), or None."""
+    folded = value.strip().lower()
+    if not folded:
+        return "is empty"
+    if folded in placeholders or _PLACEHOLDER_SHAPE.search(folded):
+        return "looks like a placeholder from sample code"
+    return None

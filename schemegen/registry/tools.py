@@ -369,6 +369,8 @@ def registry_record(registry: Registry) -> dict[str, Any]:
             {"pattern" if n.pattern else "value": n.value, "note": n.note}
             for n in registry.known_non_payment
         ]
+    if registry.placeholders:
+        record["placeholders"] = list(registry.placeholders)
     return record
 
 
@@ -612,6 +614,16 @@ def export_markdown(registry: Registry) -> str:
         out += [
             f"| `{_md(n.value)}`{' (pattern)' if n.pattern else ''} | {_md(n.note)} |"
             for n in registry.known_non_payment
+        ]
+    if registry.placeholders:
+        out += [
+            "",
+            "## Placeholders",
+            "",
+            "Sample app schemes from guides and SDK examples: `schemegen lint` reports them, "
+            "`apply` and `generate` refuse them as `--app-scheme` unless `--allow-placeholder`.",
+            "",
+            ", ".join(f"`{_md(p)}`" for p in registry.placeholders),
         ]
     return "\n".join(out) + "\n"
 

@@ -104,7 +104,9 @@ def test_expo_adds_the_plugin_and_the_scheme_and_nothing_uninstalled(
     assert config["scheme"] == "myshop"
     assert config["plugins"] == [handlers.EXPO_PLUGIN_ENTRY]
     assert "expo-build-properties" not in text
-    assert "LSApplicationQueriesSchemes" not in text
+    queries = config["ios"]["infoPlist"]["LSApplicationQueriesSchemes"]
+    assert queries[:2] == ["ispmobile", "kb-acp"]  # the budgeted registry schemes, in order
+    assert len(queries) == len(set(queries)) == 25
     plugin = root / "plugins/withSchemegenPayment.js"
     assert 'require("expo/config-plugins")' in plugin.read_text(encoding="utf-8")
     assert all((root / name).is_file() for name in RN_FILES)

@@ -229,10 +229,11 @@ def test_plist_only_adds_lines_and_is_idempotent(registry: Registry, style: str)
     assert "\t\t<string>ispmobile</string>" in "".join(added).replace("\r", "")
     assert patch.plan_plist(plan.new, want).changed is False
     data = plistlib.loads(plan.new)
-    assert len(data["LSApplicationQueriesSchemes"]) == 25
+    # the two other entries take no slot of the 25 registry schemes
+    assert len(data["LSApplicationQueriesSchemes"]) == 27
     assert data["LSApplicationQueriesSchemes"][:2] == ["kakaokompassauth", "kakaolink"]
     assert {"CFBundleURLSchemes": ["myshop"]} in data["CFBundleURLTypes"]
-    assert any("did not fit --ios-query-limit 25" in note for note in plan.notes)
+    assert any("--ios-query-limit 25 leaves out" in note for note in plan.notes)
 
 
 def test_plist_layout_of_new_url_type(registry: Registry) -> None:
@@ -249,16 +250,19 @@ def test_plist_layout_of_new_url_type(registry: Registry) -> None:
     ) in plan.new.decode()
 
 
-def test_plist_budget_is_never_exceeded(registry: Registry) -> None:
+def test_plist_other_entries_take_no_registry_slot(registry: Registry) -> None:
     plan = patch.plan_plist(fixture("plist_basic.plist"), plist_want(registry, limit=3))
     assert plistlib.loads(plan.new)["LSApplicationQueriesSchemes"] == [
         "kakaokompassauth",
         "kakaolink",
         "ispmobile",
+        "kb-acp",
+        "shinhan-sr-ansimclick",
     ]
-    full = patch.plan_plist(plan.new, plist_want(registry, limit=3))
-    assert not full.changed
-    assert full.notes and "did not fit" in full.notes[0]
+    assert any("--ios-query-limit 3 leaves out" in n for n in plan.notes)
+    again = patch.plan_plist(plan.new, plist_want(registry, limit=3))
+    assert not again.changed
+    assert again.notes == ()  # the budget notice is not news on a rerun
 
 
 def test_plist_fix(registry: Registry) -> None:
@@ -267,9 +271,18 @@ def test_plist_fix(registry: Registry) -> None:
     plan = patch.plan_plist(fixture("plist_fix.plist"), want)
     values = plistlib.loads(plan.new)["LSApplicationQueriesSchemes"]
     # alias replaced then de-duplicated, `://` stripped then de-duplicated (case-insensitively),
-    # payment schemes moved ahead of `tel` so they fit the budget of 3
-    assert values == ["nhappcardansimclick", "ispmobile", "kftc-bankpay", "tel"]
-    assert any("moved payment scheme(s) ahead" in change for change in plan.changes)
+    # the budget's registry schemes added, registry schemes first in priority order, then `tel`
+    assert values == [
+        "ispmobile",
+        "kb-acp",
+        "shinhan-sr-ansimclick",
+        "nhappcardansimclick",
+        "kftc-bankpay",
+        "tel",
+    ]
+    assert any(c.startswith("reordered LSApplicationQueriesSchemes") for c in plan.changes)
+    late = [n for n in plan.notes if "past --ios-query-limit 3 (" in n]
+    assert late and late[0].endswith(": nhappcardansimclick, kftc-bankpay, tel")
     assert patch.plan_plist(plan.new, want).changed is False
     text = plan.new.decode()
     assert "  <key>CFBundleURLTypes</key>\n  <array>\n    <dict>\n" in text  # untouched
@@ -303,8 +316,15 @@ def test_binary_plist_stays_binary(registry: Registry) -> None:
     assert plan.new.startswith(b"bplist00")
     data = plistlib.loads(plan.new)
     assert data["CFBundleName"] == "Shop"
-    assert data["LSApplicationQueriesSchemes"][:3] == ["tel", "nhappcardansimclick", "ispmobile"]
-    assert len(data["LSApplicationQueriesSchemes"]) == 5
+    assert data["LSApplicationQueriesSchemes"] == [
+        "ispmobile",
+        "kb-acp",
+        "shinhan-sr-ansimclick",
+        "hdcardappcardansimclick",
+        "mpocket.online.ansimclick",
+        "nhappcardansimclick",
+        "tel",
+    ]
     assert data["CFBundleURLTypes"] == [{"CFBundleURLSchemes": ["myshop"]}]
     assert patch.plan_plist(plan.new, want).changed is False
 
@@ -324,4 +344,4 @@ def test_decide_queries_without_fix_never_reorders(registry: Registry) -> None:
     want = plist_want(registry, limit=2)
     decision = patch.decide_queries(["tel", "sms", "ispmobile"], want)
     assert decision.slots == ("tel", "sms", "ispmobile")
-    assert decision.add == ()
+    assert decision.add == ("kb-acp",)

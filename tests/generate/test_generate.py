@@ -75,7 +75,12 @@ def test_dropped_schemes_are_reported_in_one_line(
     assert main(["generate", "--app-scheme", "myshop", "--out", str(tmp_path)]) == 0
     notice = [line for line in capsys.readouterr().err.splitlines() if "leaves out" in line]
     assert len(notice) == 1
-    assert "kb-auth" in notice[0]
+    assert "leaves out 58 selected iOS schemes" in notice[0]
+    assert "`schemegen list --ios-left-out` with the same options names them" in notice[0]
+    assert main(["list", "--ios-left-out"]) == 0
+    left_out = capsys.readouterr().out.splitlines()
+    assert len(left_out) == 58
+    assert "kb-auth" in left_out
 
 
 def test_limit_above_50_is_refused(capsys: pytest.CaptureFixture[str]) -> None:

@@ -142,7 +142,11 @@ LAUNCHER = """<intent-filter>
 def test_generated_output_lints_clean(
     tmp_path: Path, pg: str | None, methods: tuple[str, ...], limit: int
 ) -> None:
-    """`schemegen generate` output, merged into a minimal app, gives no findings at all."""
+    """`schemegen generate` output, merged into a minimal app, gives no findings at all.
+
+    Only the `info` notes about the selected apps that do not come back through the app
+    scheme (KakaoPay, PASS on iOS) remain: they describe the flow, not a mistake.
+    """
     from schemegen.generate.views import Options, generate
 
     criteria = Criteria(pg=pg, methods=methods)
@@ -165,7 +169,8 @@ def test_generated_output_lints_clean(
     )
     result = lint.run([tmp_path], context)
     assert len(result.files) == 2
-    assert result.diagnostics == ()
+    assert {d.code for d in result.diagnostics} <= {"SG114", "SG216"}
+    assert all(d.severity == "info" for d in result.diagnostics)
 
 
 def test_the_lint_path_does_not_import_jinja2() -> None:

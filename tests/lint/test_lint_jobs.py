@@ -37,10 +37,14 @@ def sources() -> list[tuple[str, Path]]:
         elif path.suffix == ".plist":
             found.append((f"{path.stem}/ios/Runner/Info.plist", path))
         elif path.is_dir():
+            # manifests and plists: Expo configs and source files are linted per project
+            # (tests/projects), which one batch of parsed documents does not model
             found += [
                 (f.relative_to(FIXTURES).as_posix(), f)
                 for f in path.rglob("*")
-                if f.is_file() and not f.is_symlink()
+                if f.is_file()
+                and not f.is_symlink()
+                and (f.suffix in (".xml", ".plist", ".expect") or f.parent.name == "values")
             ]
     return found
 

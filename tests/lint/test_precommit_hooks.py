@@ -30,6 +30,9 @@ def hooks() -> dict[str, dict[str, Any]]:
         "MyApp/Supporting Files/MyApp-Info.plist",
         "ios/MyApp/MyApp-Info.plist",
         "example/android/app/src/debug/AndroidManifest.xml",
+        "app.json",
+        "apps/shop/app.config.ts",
+        "app.config.js",
     ],
 )
 def test_lint_hook_matches_manifests_and_plists(path: str) -> None:
@@ -47,6 +50,8 @@ def test_lint_hook_matches_manifests_and_plists(path: str) -> None:
         "android/app/src/main/AndroidManifest.xml~",
         "docs/AndroidManifest.xml.md",
         "ios/Runner/info.plist",  # Xcode's name is case-sensitive on the default setup
+        "tsconfig.app.json",
+        "app.config.json.bak",
     ],
 )
 def test_lint_hook_skips_other_files(path: str) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from schemegen.core.diagnostics import Rule, Severity
-from schemegen.lint.rules import RULES, android, crossfile, inputs, ios
+from schemegen.lint.rules import RULES, android, crossfile, expo, inputs, ios, sources
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -33,9 +33,19 @@ def test_codes_and_names_are_unique_and_well_formed() -> None:
 
 
 def test_code_ranges_follow_the_modules() -> None:
-    for module, prefix in ((inputs, "SG0"), (android, "SG1"), (ios, "SG2"), (crossfile, "SG3")):
+    modules = (
+        (inputs, "SG0"),
+        (android, "SG1"),
+        (ios, "SG2"),
+        (crossfile, "SG3"),
+        (expo, "SG4"),
+        (sources, "SG4"),
+    )
+    for module, prefix in modules:
         assert all(rule.code.startswith(prefix) for rule in module.RULES), module.__name__
-    assert RULES == inputs.RULES + android.RULES + ios.RULES + crossfile.RULES
+    assert RULES == (
+        inputs.RULES + android.RULES + ios.RULES + crossfile.RULES + expo.RULES + sources.RULES
+    )
     assert [r.code for r in RULES] == sorted(r.code for r in RULES)
 
 

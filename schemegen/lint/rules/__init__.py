@@ -6,10 +6,12 @@ from collections.abc import Sequence
 
 from schemegen.core.diagnostics import Diagnostic, Rule
 from schemegen.core.documents import Document, Manifest, Plist
-from schemegen.lint.rules import android, crossfile, inputs, ios
+from schemegen.lint.rules import android, crossfile, expo, inputs, ios, sources
 from schemegen.lint.rules.common import LintContext
 
-RULES: tuple[Rule, ...] = inputs.RULES + android.RULES + ios.RULES + crossfile.RULES
+RULES: tuple[Rule, ...] = (
+    inputs.RULES + android.RULES + ios.RULES + crossfile.RULES + expo.RULES + sources.RULES
+)
 
 __all__ = ["RULES", "LintContext", "check", "check_document", "check_projects"]
 
@@ -26,6 +28,8 @@ def check_document(doc: Document, context: LintContext) -> list[Diagnostic]:
     found = [d for rule in inputs.RULES for d in rule.check(doc, context)]
     if isinstance(doc, Manifest):
         found.extend(d for rule in android.RULES for d in rule.check(doc, context))
+        # placeholder-value covers every place a return scheme is registered
+        found.extend(ios.PLACEHOLDER_VALUE.check(doc, context))
     elif isinstance(doc, Plist):
         found.extend(d for rule in ios.RULES for d in rule.check(doc, context))
     return found

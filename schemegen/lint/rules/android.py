@@ -20,8 +20,10 @@ from schemegen.lint.rules.common import (
     WEB_SCHEMES,
     LintContext,
     app_ref,
+    is_expo_config,
     listing,
     methods_text,
+    no_return_diagnostic,
     per_document,
     retired_diagnostic,
     scheme_problem,
@@ -36,6 +38,7 @@ BROWSABLE = "android.intent.category.BROWSABLE"
 QUERY_ALL_PACKAGES = "android.permission.QUERY_ALL_PACKAGES"
 ACTIVITIES = ("activity", "activity-alias")
 EXPORTED_SDK = 31
+VISIBILITY_SDK = 30  # package visibility filtering starts with Android 11
 
 
 @record
@@ -115,6 +118,11 @@ def queries_line(doc: Manifest) -> int:
     return (queries if queries is not None else doc.root).line
 
 
+def target_sdk(doc: Manifest, context: LintContext) -> int | None:
+    """`--target-sdk`, else the Gradle module's `targetSdk`, else `<uses-sdk>`; None: unknown."""
+    return context.target_sdk if context.target_sdk is not None else doc.target_sdk
+
+
 def _component_label(node: Node) -> str:
     return f'`<{node.tag} android:name="{node.get("android:name") or "?"}">`'
 
@@ -140,7 +148,9 @@ def missing_return_intent_filter(doc: Manifest, context: LintContext) -> Iterato
 
     ## What it does
     With `--app-scheme myshop`, checks that an activity has an intent-filter with the VIEW
-    action and `<data android:scheme="myshop"/>`. Library manifests are skipped.
+    action and `<data android:scheme="myshop"/>`, and names an existing filter whose scheme
+    differs only in case or is a near miss (`myshpo`, `myshop1`). Library manifests are
+    skipped.
 
     ## Why is this bad?
     After payment the card or bank app opens `myshop://...` to send the user back. Without
@@ -187,6 +197,17 @@ def missing_return_intent_filter(doc: Manifest, context: LintContext) -> Iterato
         if variants
         else ""
     )
+    if not variants:
+        existing = {
+            s.value: (f, s) for f in filters(doc) if f.is_activity for s in f.custom if s.value
+        }
+        near = schemes.near_misses(scheme, tuple(existing), context.near_miss_limit(scheme))
+        if near:
+            f, s = existing[near[0]]
+            hint = (
+                f"; {_component_label(f.component)} has a filter for `{near[0]}` (line "
+                f"{s.line}), a near miss: is that the scheme you pass to the PG?"
+            )
     yield MISSING_RETURN_INTENT_FILTER.diagnostic(
         doc.path,
         (doc.application or doc.root).line,
@@ -281,7 +302,9 @@ def invalid_intent_scheme(doc: Manifest, context: LintContext) -> Iterator[Diagn
 
     ## What it does
     Reports schemes with upper-case letters, `://`, whitespace or characters a scheme
-    cannot hold (such as `_`). Values resolved from `@string/` are checked too.
+    cannot hold (such as `_`). Values resolved from `@string/` are checked too. When
+    `--app-scheme` names another scheme, the finding is a warning: that filter does not
+    carry the payment return.
 
     ## Why is this bad?
     Android matches intent-filter schemes case-sensitively, unlike RFC 3986: payment apps
@@ -313,13 +336,16 @@ def invalid_intent_scheme(doc: Manifest, context: LintContext) -> Iterator[Diagn
                 f" (from `{scheme.raw}`)" if scheme.raw != scheme.value else ""
             )
             fix = scheme.value.split(":", 1)[0].strip().lower()
+            other = context.app_scheme is not None and fix != context.app_scheme
             yield INVALID_INTENT_SCHEME.diagnostic(
                 doc.path,
                 scheme.line,
-                f"scheme {shown} {problem}",
+                f"scheme {shown} {problem}"
+                + (f" (not the return scheme `{context.app_scheme}`)" if other else ""),
                 fix=f"use `{fix}` on Android, iOS and in the payment request"
                 if schemes.is_valid_scheme(fix)
                 else "use lower-case letters, digits, `+`, `-`, `.`",
+                severity=Severity.WARNING if other else None,
             )
 
 
@@ -334,7 +360,8 @@ def missing_exported(doc: Manifest, context: LintContext) -> Iterator[Diagnostic
     ## What it does
     Reports an activity, activity-alias, service or receiver that has an intent-filter and
     no explicit `android:exported`. It is an error when the target SDK is known to be 31 or
-    higher (`<uses-sdk android:targetSdkVersion>` or `--target-sdk`), a warning otherwise.
+    higher (`--target-sdk`, the `targetSdk` of the module's `build.gradle(.kts)` next to the
+    manifest, or `<uses-sdk android:targetSdkVersion>`), a warning otherwise.
 
     ## Why is this bad?
     Apps targeting Android 12 (API 31) fail to build or install with
@@ -359,7 +386,7 @@ def missing_exported(doc: Manifest, context: LintContext) -> Iterator[Diagnostic
     - [Android 12 behaviour changes: safer component exporting](https://developer.android.com/about/versions/12/behavior-changes-12#exported)
     - [`<activity>` android:exported](https://developer.android.com/guide/topics/manifest/activity-element#exported)
     """
-    target = context.target_sdk if context.target_sdk is not None else doc.target_sdk
+    target = target_sdk(doc, context)
     severity = Severity.ERROR if target is not None and target >= EXPORTED_SDK else Severity.WARNING
     known = f"targetSdk {target}" if target is not None else "an unknown targetSdk"
     for component in doc.components:
@@ -572,10 +599,16 @@ def missing_queries_package(doc: Manifest, context: LintContext) -> Iterator[Dia
     ## What it does
     Compares the `<queries>` packages of an app manifest with the registry packages for the
     selected `--pg` and `--methods`, and lists the missing ones. A warning by default; an
-    error with `--require-queries`. Library manifests are skipped.
+    error with `--require-queries`, or when the project's source or dependencies show code
+    that asks the PackageManager (`resolveActivity`, `getLaunchIntentForPackage`,
+    `canOpenURL`, `canLaunchUrl`; `@portone/react-native-sdk` in package.json, `url_launcher`
+    in pubspec.yaml). Library manifests are skipped, and so are apps whose
+    target SDK (as for `missing-exported`) is known to be below 30, where every package is
+    visible.
 
     ## Why is this bad?
-    From Android 11 (API 30) `PackageManager` only sees declared packages. Starting an app
+    Declare them always, depend on them never. From Android 11 (API 30) `PackageManager`
+    only sees declared packages. The generated handlers never ask it, and starting an app
     works without `<queries>`, but code that asks first (`resolveActivity`,
     `getPackageInfo`, React Native `Linking.canOpenURL`, Flutter `canLaunchUrl`) believes
     the card app is missing and sends the user to the store. Use `--require-queries` for
@@ -604,7 +637,8 @@ def missing_queries_package(doc: Manifest, context: LintContext) -> Iterator[Dia
     - [Package visibility filtering on Android](https://developer.android.com/training/package-visibility)
     - [Declaring package visibility needs](https://developer.android.com/training/package-visibility/declaring)
     """
-    if doc.is_library:
+    target = target_sdk(doc, context)
+    if doc.is_library or (target is not None and target < VISIBILITY_SDK):
         return
     present = {p.value for p in queries_packages(doc) if p.value is not None}
     owners = context.registry.package_owner
@@ -619,10 +653,16 @@ def missing_queries_package(doc: Manifest, context: LintContext) -> Iterator[Dia
             lambda: (
                 f"`<queries>` lacks {len(missing)} of {len(context.expected_packages)} "
                 f"registry packages for {methods_text(context)}: "
-                f"{listing(app_ref(p, owners.get(p)) for p in missing)}"
+                f"{listing(app_ref(p, owners.get(p)) for p in missing)}; the generated handler "
+                "never needs them (it starts apps without asking the PackageManager), but PG "
+                "SDKs and code calling `resolveActivity`, `getLaunchIntentForPackage` or "
+                "`canOpenURL` do, and declaring named packages costs nothing"
             ),
         ),
-        fix="merge `schemegen generate`'s android/AndroidManifest.fragment.xml, or lint the "
+        fix="list them in expo-build-properties `android.manifestQueries.package` "
+        "(`schemegen apply` does it once expo-build-properties is installed)"
+        if is_expo_config(doc.path)
+        else "merge `schemegen generate`'s android/AndroidManifest.fragment.xml, or lint the "
         "merged manifest when an SDK supplies them",
         severity=Severity.ERROR if context.require_queries else Severity.WARNING,
     )
@@ -817,6 +857,53 @@ DEPRECATED_QUERIES_PACKAGE = Rule(
     "SG113", "deprecated-queries-package", Severity.WARNING, deprecated_queries_package
 )
 
+
+def no_return_package(doc: Manifest, context: LintContext) -> Iterator[Diagnostic]:
+    """Names the payment apps in `<queries>` that do not come back through the app scheme.
+
+    ## What it does
+    For each `<queries>` package of a registry app marked `returns: {android: false}`
+    (KakaoPay opens inside KakaoTalk), one `info` line says what that means for the flow.
+
+    ## Why is this bad?
+    After paying in such an app the user is not sent to `myshop://`: the payment page
+    finishes through `m_redirect_url`. An app that waits for the app scheme never sees the
+    result.
+
+    ## Example
+    ```xml
+    <package android:name="com.kakao.talk" />
+    <!-- and a payment request without m_redirect_url -->
+    ```
+
+    ## Use instead
+    ```xml
+    <package android:name="com.kakao.talk" />
+    <!-- and m_redirect_url in the payment request, where the order is finished -->
+    ```
+
+    ## References
+    - [Package visibility](https://developer.android.com/training/package-visibility)
+    - [PortOne: 모바일 앱에서 결제 연동하기](https://developers.portone.io/opi/ko/extra/mobile-payment/readme-v2)
+    """
+    seen: set[str] = set()
+    for package in queries_packages(doc):
+        app = context.registry.package_owner.get(package.value or "")
+        if app is None or app.returns_android or app.id in seen:
+            continue
+        seen.add(app.id)
+        yield no_return_diagnostic(
+            NO_RETURN_PACKAGE,
+            doc.path,
+            package.line,
+            value=package.raw,
+            app=app,
+            platform="Android",
+        )
+
+
+NO_RETURN_PACKAGE = Rule("SG114", "no-return-package", Severity.WARNING, no_return_package)
+
 RULES: tuple[Rule, ...] = (
     MISSING_RETURN_INTENT_FILTER,
     INCOMPLETE_DEEP_LINK_FILTER,
@@ -831,4 +918,5 @@ RULES: tuple[Rule, ...] = (
     STANDARD_LAUNCH_MODE,
     UNRESOLVED_MANIFEST_REFERENCE,
     DEPRECATED_QUERIES_PACKAGE,
+    NO_RETURN_PACKAGE,
 )

@@ -147,6 +147,23 @@ class LintContext:
     def _memo(self) -> dict[Hashable, str]:
         return {}
 
+    def placeholder_reason(self, value: str) -> str | None:
+        """Why `value` looks like a sample value (the registry's `placeholders`), or None."""
+        reasons = self._placeholder_reasons  # the same values recur across a monorepo's files
+        if value not in reasons:
+            if len(reasons) >= 4096:
+                reasons.clear()
+            reasons[value] = schemes.placeholder_reason(value, self._placeholders)
+        return reasons[value]
+
+    @cached_property
+    def _placeholders(self) -> frozenset[str]:
+        return frozenset(self.registry.placeholders)
+
+    @cached_property
+    def _placeholder_reasons(self) -> dict[str, str | None]:
+        return {}
+
     def excepted(self, value: str) -> bool:
         """A registry value kept despite breaking scheme syntax (a recorded exception)."""
         return value in self._excepted_values
@@ -154,6 +171,12 @@ class LintContext:
     @cached_property
     def _excepted_values(self) -> frozenset[str]:
         return frozenset(e.value for app in self.registry.apps for e in app.exceptions)
+
+
+def is_expo_config(path: str) -> bool:
+    """A document read from an Expo app config (app.json, app.config.*) rather than XML."""
+    name = path.replace("\\", "/").rsplit("/", 1)[-1]
+    return name == "app.json" or name.startswith("app.config.")
 
 
 def app_ref(value: str, app: App | None) -> str:
@@ -168,6 +191,26 @@ def retired_diagnostic(rule: Rule, path: str, line: int | None, value: str, app:
         f"{app_ref(value, app)} is {status_note(app)}",
         fix="remove it unless you still support this app",
         severity=Severity.WARNING if app.status is Status.DEPRECATED else Severity.INFO,
+    )
+
+
+def no_return_note(app: App, platform: str) -> str:
+    """What an app that does not come back through the app scheme means for the payment flow."""
+    return (
+        f"{app.name_en} ({app.id}) does not return to the app through the app scheme on "
+        f"{platform}: the payment page finishes through `m_redirect_url`, not the app scheme"
+    )
+
+
+def no_return_diagnostic(
+    rule: Rule, path: str, line: int | None, *, value: str, app: App, platform: str
+) -> Diagnostic:
+    return rule.diagnostic(
+        path,
+        line,
+        f"`{value}`: {no_return_note(app, platform)}",
+        fix="pass `m_redirect_url` in the payment request and finish the order on that page",
+        severity=Severity.INFO,
     )
 
 

@@ -133,7 +133,7 @@ def return_scheme_mismatch(project: Project, context: LintContext) -> Iterator[D
         }
         if context.app_scheme is not None:
             known.setdefault(context.app_scheme, "--app-scheme")
-        on_ios = [e for e in ios.url_schemes(plist) if ios.is_checkable(e.value)]
+        on_ios = [e for e in ios.url_schemes(plist) if ios.is_checkable(e.value, context)]
         case_only = False
         for entry in on_ios:
             if entry.value in known:

@@ -4,17 +4,26 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import lru_cache
 from typing import NamedTuple
 
 from schemegen.core.diagnostics import Diagnostic, Rule, Severity
-from schemegen.core.documents import PArray, PDict, Plist, PScalar, PValue, is_build_reference
+from schemegen.core.documents import (
+    Manifest,
+    PArray,
+    PDict,
+    Plist,
+    PScalar,
+    PValue,
+    is_build_reference,
+)
 from schemegen.lint.rules.common import (
     HARD_LIMIT,
     LintContext,
     app_ref,
+    is_expo_config,
     listing,
     methods_text,
+    no_return_diagnostic,
     per_document,
     retired_diagnostic,
     scheme_problem,
@@ -74,51 +83,23 @@ def key_line(doc: Plist, key: str) -> int | None:
     return entry.line if entry is not None else doc.root.line
 
 
-_PLACEHOLDERS = frozenset(
-    {
-        "example",
-        "examplescheme",
-        "myapp",
-        "myappscheme",
-        "yourscheme",
-        "yourapp",
-        "scheme",
-        "urlscheme",
-        "appscheme",
-        "app_scheme",
-        "placeholder",
-        "todo",
-        "changeme",
-        "xxx",
-    }
-)
-_PLACEHOLDER_PATTERN = re.compile(r"(^|[_\-.])your|0123456789|abcdefgh|x{4,}|[<>]")
-
-
-@lru_cache(maxsize=4096)  # the same values recur across a monorepo's files
-def placeholder_reason(value: str) -> str | None:
+def placeholder_reason(value: str, context: LintContext) -> str | None:
     """Why `value` looks like a value copied from sample code, or None."""
-    folded = value.strip().lower()
-    if not folded:
-        return "is empty"
-    if folded in _PLACEHOLDERS or _PLACEHOLDER_PATTERN.search(folded):
-        return "looks like a placeholder from sample code"
-    return None
+    return context.placeholder_reason(value)
 
 
-@lru_cache(maxsize=4096)
-def is_checkable(value: str) -> bool:
-    return placeholder_reason(value) is None and not is_build_reference(value)
+def is_checkable(value: str, context: LintContext) -> bool:
+    return context.placeholder_reason(value) is None and not is_build_reference(value)
 
 
 def too_many_query_schemes(doc: Plist, context: LintContext) -> Iterator[Diagnostic]:
     """Checks that `LSApplicationQueriesSchemes` fits the number of entries iOS honours.
 
     ## What it does
-    Counts the distinct entries. Above 50 it is an error (iOS 15+ ignores the rest on every
-    version); above `--ios-query-limit` (default 25) a warning, since apps built with
-    Xcode 27 only get the first 25 on iOS 27. Names the ignored entries and the payment
-    apps among them.
+    Counts the entries as iOS does, case duplicates included. Above 50 it is an error
+    (iOS 15+ ignores the rest on every version); above `--ios-query-limit` (default 25) a
+    warning, since apps built with Xcode 27 only get the first 25 on iOS 27. Names every
+    ignored entry and the payment apps among them.
 
     ## Why is this bad?
     `canOpenURL` returns false for every scheme past the limit, even when the app is
@@ -141,24 +122,24 @@ def too_many_query_schemes(doc: Plist, context: LintContext) -> Iterator[Diagnos
     - [canOpenURL(_:)](https://developer.apple.com/documentation/uikit/uiapplication/canopenurl(_:))
     - [LSApplicationQueriesSchemes](https://developer.apple.com/documentation/bundleresources/information-property-list/lsapplicationqueriesschemes)
     """
-    distinct = list(dict.fromkeys(e.value.lower() for e in query_entries(doc) if e.value))
-    if len(distinct) > HARD_LIMIT:
+    entries = [e.value for e in query_entries(doc)]
+    if len(entries) > HARD_LIMIT:
         cut, severity, why = HARD_LIMIT, Severity.ERROR, "iOS 15 and later honour only the first 50"
-    elif len(distinct) > context.ios_query_limit:
+    elif len(entries) > context.ios_query_limit:
         cut, severity = context.ios_query_limit, Severity.WARNING
         why = (
             f"apps built with Xcode 27 get only the first {cut} on iOS 27 (--ios-query-limit {cut})"
         )
     else:
         return
-    ignored = distinct[cut:]
+    ignored = entries[cut:]
     owners = context.scheme_owner
-    payment = [app_ref(s, owners[s]) for s in ignored if s in owners]
+    payment = [app_ref(s, owners[s.lower()]) for s in ignored if s.lower() in owners]
     among = f"; payment apps among them: {listing(payment)}" if payment else ""
     yield TOO_MANY_QUERY_SCHEMES.diagnostic(
         doc.path,
         key_line(doc, QUERIES),
-        f"{QUERIES} has {len(distinct)} entries and {why}; ignored: "
+        f"{QUERIES} has {len(entries)} entries and {why}; ignored: "
         f"{listing(f'`{s}`' for s in ignored)}{among}",
         fix="keep the schemes your handler really checks, most important first "
         "(`schemegen generate` orders them by priority)",
@@ -208,7 +189,7 @@ def invalid_query_scheme(doc: Plist, context: LintContext) -> Iterator[Diagnosti
         value = entry.value
         variant_of = owners.get(value.lower()) if value != value.lower() else None
         misspelt = value in context.registry.aliases and variant_of is None
-        if not is_checkable(value) or misspelt or context.excepted(value):
+        if not is_checkable(value, context) or misspelt or context.excepted(value):
             continue
         problem = scheme_problem(value)
         if problem is None:
@@ -263,7 +244,7 @@ def query_scheme_typo(doc: Plist, context: LintContext) -> Iterator[Diagnostic]:
     """
     owners = context.scheme_owner
     for entry in query_entries(doc):
-        if not is_checkable(entry.value) or entry.value.lower() in owners:
+        if not is_checkable(entry.value, context) or entry.value.lower() in owners:
             continue
         typo = context.typo_of(entry.value, context.registry.scheme_owner)
         if typo is None or typo[0].lower() not in owners:
@@ -365,13 +346,15 @@ DEPRECATED_QUERY_SCHEME = Rule(
 )
 
 
-def placeholder_value(doc: Plist, context: LintContext) -> Iterator[Diagnostic]:
+def placeholder_value(doc: Plist | Manifest, context: LintContext) -> Iterator[Diagnostic]:
     """Checks URL schemes and query schemes for values left over from sample code.
 
     ## What it does
-    Reports empty strings and placeholders such as `example`, `YOUR_APP_SCHEME`,
-    `kakao0123456789abcdefghijklmn` or `<scheme>` in `LSApplicationQueriesSchemes` and
-    `CFBundleURLSchemes`.
+    Reports empty strings and placeholders such as `example`, `iamporttest`,
+    `YOUR_APP_SCHEME`, `kakao0123456789abcdefghijklmn` or `<scheme>` in
+    `LSApplicationQueriesSchemes`, `CFBundleURLSchemes`, `<data android:scheme>` and an Expo
+    app's `scheme`. The sample values are the registry's `placeholders` list, which `apply`
+    and `generate` refuse as `--app-scheme` too.
 
     ## Why is this bad?
     A placeholder in the URL types makes the app claim a scheme that many other apps claim
@@ -394,9 +377,12 @@ def placeholder_value(doc: Plist, context: LintContext) -> Iterator[Diagnostic]:
     - [Defining a custom URL scheme for your app](https://developer.apple.com/documentation/xcode/defining-a-custom-url-scheme-for-your-app)
     - [LSApplicationQueriesSchemes](https://developer.apple.com/documentation/bundleresources/information-property-list/lsapplicationqueriesschemes)
     """
+    if isinstance(doc, Manifest):
+        yield from _placeholder_schemes(doc, context)
+        return
     for where, entries in ((QUERIES, query_entries(doc)), (URL_SCHEMES, url_schemes(doc))):
         for entry in entries:
-            reason = placeholder_reason(entry.value)
+            reason = placeholder_reason(entry.value, context)
             if reason is not None and not is_build_reference(entry.value):
                 yield PLACEHOLDER_VALUE.diagnostic(
                     doc.path,
@@ -404,6 +390,22 @@ def placeholder_value(doc: Plist, context: LintContext) -> Iterator[Diagnostic]:
                     f"{where} entry `{entry.value}` {reason}",
                     fix="replace it with the real value or remove it",
                 )
+
+
+def _placeholder_schemes(doc: Manifest, context: LintContext) -> Iterator[Diagnostic]:
+    for component in doc.components:
+        for intent_filter in component.all("intent-filter"):
+            for data in intent_filter.all("data"):
+                raw = data.get("android:scheme")
+                value = doc.resolve(raw) if raw is not None else None
+                reason = None if value is None else placeholder_reason(value, context)
+                if reason is not None:
+                    yield PLACEHOLDER_VALUE.diagnostic(
+                        doc.path,
+                        data.line,
+                        f"scheme `{value}` {reason}",
+                        fix="replace it with your app's own scheme or remove the filter",
+                    )
 
 
 PLACEHOLDER_VALUE = Rule("SG206", "placeholder-value", Severity.WARNING, placeholder_value)
@@ -461,7 +463,9 @@ def missing_query_schemes(doc: Plist, context: LintContext) -> Iterator[Diagnost
         doc.path,
         key_line(doc, QUERIES),
         f"{lead} for {methods_text(context)}: {names}",
-        fix="merge `schemegen generate`'s ios/Info.plist.fragment.xml",
+        fix="add them to `ios.infoPlist.LSApplicationQueriesSchemes` (`schemegen apply` does it)"
+        if is_expo_config(doc.path)
+        else "merge `schemegen generate`'s ios/Info.plist.fragment.xml",
         severity=Severity.ERROR if context.require_queries else Severity.WARNING,
     )
 
@@ -679,7 +683,8 @@ def invalid_url_scheme(doc: Plist, context: LintContext) -> Iterator[Diagnostic]
 
     ## What it does
     Reports URL schemes with characters a scheme cannot hold (`_`, spaces, `://`) as errors
-    and schemes with upper-case letters as warnings.
+    and schemes with upper-case letters as warnings. When `--app-scheme` names another
+    scheme, every finding is a warning: that URL type does not carry the payment return.
 
     ## Why is this bad?
     A scheme with `_` is not a URL scheme at all, so the PG's return URL fails to parse.
@@ -703,21 +708,23 @@ def invalid_url_scheme(doc: Plist, context: LintContext) -> Iterator[Diagnostic]
     """
     for entry in url_schemes(doc):
         value = entry.value
-        if not is_checkable(value) or value.lower() in context.scheme_owner:
+        if not is_checkable(value, context) or value.lower() in context.scheme_owner:
             continue
         problem = scheme_problem(value)
         if problem is None:
             continue
         upper_only = schemes.is_scheme_syntax(value)
         suggestion = re.sub(r"[^a-z0-9+.\-]", "-", value.split(":", 1)[0].strip().lower())
+        other = context.app_scheme is not None and value.lower() != context.app_scheme
         yield INVALID_URL_SCHEME.diagnostic(
             doc.path,
             entry.line,
-            f"URL scheme `{value}` {problem}",
+            f"URL scheme `{value}` {problem}"
+            + (f" (not the return scheme `{context.app_scheme}`)" if other else ""),
             fix=f"use `{suggestion}` here, on Android and in the payment request"
             if schemes.is_valid_scheme(suggestion)
             else "start with a letter; use a-z, 0-9, + - .",
-            severity=Severity.WARNING if upper_only else Severity.ERROR,
+            severity=Severity.WARNING if upper_only or other else Severity.ERROR,
         )
 
 
@@ -750,6 +757,9 @@ def unresolved_plist_variable(doc: Plist, context: LintContext) -> Iterator[Diag
     - [Build settings reference](https://developer.apple.com/documentation/xcode/build-settings-reference)
     - [CFBundleURLTypes](https://developer.apple.com/documentation/bundleresources/information-property-list/cfbundleurltypes)
     """
+    if isinstance(doc, Manifest):
+        yield from _placeholder_schemes(doc, context)
+        return
     for where, entries in ((QUERIES, query_entries(doc)), (URL_SCHEMES, url_schemes(doc))):
         for entry in entries:
             if is_build_reference(entry.value):
@@ -912,6 +922,49 @@ def duplicate_plist_key(doc: Plist, context: LintContext) -> Iterator[Diagnostic
 
 DUPLICATE_PLIST_KEY = Rule("SG215", "duplicate-plist-key", Severity.WARNING, duplicate_plist_key)
 
+
+def no_return_scheme(doc: Plist, context: LintContext) -> Iterator[Diagnostic]:
+    """Names the payment apps in the query list that do not come back through the app scheme.
+
+    ## What it does
+    For each `LSApplicationQueriesSchemes` entry of a registry app marked
+    `returns: {ios: false}` (KakaoPay; the PASS apps on iOS), one `info` line says what that
+    means for the flow.
+
+    ## Why is this bad?
+    After paying or verifying in such an app the user is not sent to `myshop://`: the page
+    finishes through `m_redirect_url`. An app that waits for the app scheme never sees the
+    result.
+
+    ## Example
+    ```xml
+    <string>tauthlink</string>
+    <!-- and a request without m_redirect_url -->
+    ```
+
+    ## Use instead
+    ```xml
+    <string>tauthlink</string>
+    <!-- and m_redirect_url in the request, where the result is handled -->
+    ```
+
+    ## References
+    - [LSApplicationQueriesSchemes](https://developer.apple.com/documentation/bundleresources/information-property-list/lsapplicationqueriesschemes)
+    - [PortOne: 모바일 앱에서 결제 연동하기](https://developers.portone.io/opi/ko/extra/mobile-payment/readme-v2)
+    """
+    seen: set[str] = set()
+    for entry in query_entries(doc):
+        app = context.scheme_owner.get(entry.value.lower())
+        if app is None or app.returns_ios or app.id in seen:
+            continue
+        seen.add(app.id)
+        yield no_return_diagnostic(
+            NO_RETURN_SCHEME, doc.path, entry.line, value=entry.value, app=app, platform="iOS"
+        )
+
+
+NO_RETURN_SCHEME = Rule("SG216", "no-return-scheme", Severity.WARNING, no_return_scheme)
+
 RULES: tuple[Rule, ...] = (
     TOO_MANY_QUERY_SCHEMES,
     INVALID_QUERY_SCHEME,
@@ -928,4 +981,5 @@ RULES: tuple[Rule, ...] = (
     UNRESOLVED_PLIST_VARIABLE,
     WRONG_PLIST_TYPE,
     DUPLICATE_PLIST_KEY,
+    NO_RETURN_SCHEME,
 )
