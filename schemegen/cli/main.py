@@ -1001,6 +1001,9 @@ def _detect(args: argparse.Namespace, root: Path) -> tuple[Project, str]:
             raise UsageError(message) from None
         found = project.Project("Expo (app.config)", root, expo=root / error.config)
     except project.DetectError as error:
+        if framework not in (None, "expo") and project.is_expo_app(root):
+            message = _not_expo(framework, root, "app.json configures an Expo app")
+            raise UsageError(message) from None
         raise UsageError(str(error)) from None
     if found.expo is not None:
         if framework not in (None, "expo"):
@@ -1013,7 +1016,9 @@ def _detect(args: argparse.Namespace, root: Path) -> tuple[Project, str]:
         folder = _app_root(app, root) if app is not None else root
         framework = _detected_framework(folder)
     if framework == "expo":
-        raise UsageError(f"--framework expo: no Expo app config under {root}")
+        raise UsageError(
+            f"--framework expo: no app.json or app.config.* under {root}; pass the project root"
+        )
     return found, framework
 
 

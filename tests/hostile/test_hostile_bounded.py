@@ -124,7 +124,9 @@ def test_app_json_edits_are_linear(tmp_path: Path, shape: str) -> None:
     code, _, err = run(*APPLY, "--fix", cwd=top)
     if shape == "open-comment":
         assert code == 2
-        assert "app.json:1: expected the end of the file" in err
+        assert "app.json:1: " in err
+        assert "expected the end of the file" in err
+        assert len(err.strip().splitlines()[-1:]) == 1
         return
     assert code == 0, err
     new = (top / "app.json").read_text()

@@ -312,15 +312,13 @@ def test_expo_with_prebuild_folders_is_edited_through_app_json(
     assert {p: p.read_bytes() for p in native} != before
 
 
-def test_expo_without_build_properties_gets_no_plugin(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_expo_without_build_properties_gets_only_the_local_plugin(tmp_path: Path) -> None:
     root = copy("expo-managed", tmp_path)
     assert main(["apply", str(root), "--app-scheme", "bloomshop"]) == 0
-    err = capsys.readouterr().err
-    assert "expo-build-properties is not in package.json" in err
     text = (root / "app.json").read_text(encoding="utf-8-sig")
-    assert "expo-build-properties" not in text
+    assert "expo-build-properties" not in text  # not installed: prebuild would fail on it
+    assert '"./plugins/withSchemegenPayment"' in text
+    assert (root / "plugins/withSchemegenPayment.js").is_file()
     assert '"scheme": "bloomshop"' in text
     assert "// Expo reads this file with JSON5" in text  # comments survive the splices
     assert (root / "app.json").read_bytes().startswith(b"\xef\xbb\xbf")  # and so does the BOM
