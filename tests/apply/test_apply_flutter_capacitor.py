@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from schemegen.apply import handlers
 from schemegen.cli.main import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -197,3 +198,18 @@ def test_without_a_namespace_only_the_dart_files_are_written(
     assert main(["apply", str(root), *OPTIONS]) == 0
     assert "pass --java-package; the Android files are not written" in capsys.readouterr().err
     assert {name for name in written(root, before) if not name.startswith("lib/")} == set()
+
+
+def test_only_unknown_keys_have_no_usual_place() -> None:
+    places = {"dart": "lib/payment/payment_urls.dart"}
+    keys = ("dart", "java-channel", "manifest", "brand-new")
+    placed, unplaced = handlers.placements(Path("app"), keys, places)
+    assert [(p.key, p.path) for p in placed] == [
+        ("dart", Path("app/lib/payment/payment_urls.dart"))
+    ]
+    assert unplaced == ("brand-new",)
+
+
+def test_no_snippet_without_a_placed_channel_or_plugin() -> None:
+    assert handlers.snippet("flutter", {"dart": "// no doc comment\n"}) is None
+    assert handlers.snippet("native", {}) is None
