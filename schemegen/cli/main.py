@@ -842,7 +842,8 @@ def _add_apply(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument(
         "--java-package",
         metavar="NAME",
-        help="package of a Java/Kotlin handler (default: the manifest's package + .payment)",
+        help="package of a Java/Kotlin handler (default: the manifest's package + .payment) "
+        "or of the Flutter/Capacitor glue (default: the Gradle namespace + .payment)",
     )
     p.add_argument("--class-prefix", default="", help="prefix for the handler's class names")
     p.add_argument(
