@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+from schemegen.apply import placement
 
 # Project-relative homes of the framework targets, by target key.
 PLACES: dict[str, str] = {
@@ -34,15 +37,35 @@ class Placement:
     path: Path
 
 
-def placements(root: Path, keys: tuple[str, ...]) -> tuple[tuple[Placement, ...], tuple[str, ...]]:
-    """Where each target of `keys` goes under `root`, and the keys that have no place."""
-    placed = tuple(Placement(key, root / PLACES[key]) for key in keys if key in PLACES)
-    unplaced = tuple(key for key in keys if key not in PLACES and key not in NOT_PLACED)
-    return placed, unplaced
+# The generated files whose doc comment holds the code to paste into MainActivity.
+ACTIVITY_KEYS = (*placement.CHANNEL_KEYS.values(), *placement.PLUGIN_KEYS.values())
 
 
-def snippet(framework: str) -> str | None:
-    """The code the developer pastes into their own screen, or None when there is none."""
+@dataclass(frozen=True)
+class Snippet:
+    where: str
+    code: str
+
+
+def placements(
+    root: Path, keys: tuple[str, ...], places: Mapping[str, str] = PLACES
+) -> tuple[tuple[Placement, ...], tuple[str, ...]]:
+    """Where each target of `keys` goes under `root`, and the keys that have no place.
+
+    A key the Flutter or Capacitor placement knows but `places` lacks (the other language's
+    files) is left out on purpose, so it is not reported.
+    """
+    placed = tuple(Placement(key, root / places[key]) for key in keys if key in places)
+    skipped = places.keys() | NOT_PLACED | placement.PLACEABLE
+    return placed, tuple(key for key in keys if key not in skipped)
+
+
+def snippet(framework: str, placed: Mapping[str, str]) -> Snippet | None:
+    """The code the developer pastes by hand, from the `placed` texts by key, or None."""
     if framework in ("react-native", "expo"):
-        return REACT_NATIVE_SNIPPET
+        return Snippet("the screen that shows the payment page", REACT_NATIVE_SNIPPET)
+    for key in ACTIVITY_KEYS:
+        code = placement.activity_snippet(placed[key]) if key in placed else None
+        if code is not None:
+            return Snippet("MainActivity", code)
     return None

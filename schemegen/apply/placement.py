@@ -28,6 +28,8 @@ FLUTTER_DART = {
 }
 FLUTTER_WEBVIEW_KEYS = {"webview_flutter": "dart-webview", "inappwebview": "dart-inappwebview"}
 CAPACITOR_CONFIG = "capacitor.payment.ts"
+# Every key `flutter` or `capacitor` may place; the keys they do not choose are left out on purpose.
+PLACEABLE = frozenset({*FILE_NAMES, *FLUTTER_DART, "capacitor-config"})
 ANDROID_APP = PurePosixPath("android/app")
 
 _NAMESPACE = re.compile(r"""^\s*namespace\s*=?\s*["']([A-Za-z0-9_.]+)["']""", re.MULTILINE)
@@ -118,10 +120,10 @@ def _pubspec_dependencies(text: str) -> set[str]:
     return names
 
 
-def flutter(facts: AndroidFacts, webview: str) -> Placement:
+def flutter(facts: AndroidFacts, webview: str, package: str | None = None) -> Placement:
     """Dart under `lib/payment/`, the channel and the launcher next to MainActivity."""
     lang = "kotlin" if facts.kotlin else "java"
-    package = payment_package(facts)
+    package = package or payment_package(facts)
     folder = android_dir(facts, lang, package)
     webview_key = FLUTTER_WEBVIEW_KEYS[webview]
     files = (
@@ -133,10 +135,10 @@ def flutter(facts: AndroidFacts, webview: str) -> Placement:
     return Placement(lang, package, files)
 
 
-def capacitor(facts: AndroidFacts) -> Placement:
+def capacitor(facts: AndroidFacts, package: str | None = None) -> Placement:
     """The plugin and the launcher next to MainActivity (Java unless the module uses Kotlin)."""
     lang = "kotlin" if facts.kotlin else "java"
-    package = payment_package(facts)
+    package = package or payment_package(facts)
     folder = android_dir(facts, lang, package)
     files = (
         (PLUGIN_KEYS[lang], str(folder / FILE_NAMES[PLUGIN_KEYS[lang]])),

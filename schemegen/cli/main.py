@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from enum import IntEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -14,6 +14,9 @@ from schemegen import __version__
 
 if TYPE_CHECKING:
     from schemegen.apply.edit import ManifestWant, Plan, PlistWant
+    from schemegen.apply.handlers import Snippet
+    from schemegen.apply.placement import AndroidFacts
+    from schemegen.apply.placement import Placement as AppPlacement
     from schemegen.apply.project import Project
     from schemegen.lint.config import Config
     from schemegen.registry.model import App, Registry
@@ -367,7 +370,7 @@ def _generate(args: argparse.Namespace) -> int:
         platforms=tuple(args.platform),
         langs=tuple(args.lang),
         framework=framework,
-        flutter_webview=_flutter_webview(args, framework),
+        flutter_webview=_flutter_webview(args.flutter_webview, Path(args.project), framework),
     )
     try:
         result = generate.generate(reg, _criteria(args), options)
@@ -417,15 +420,15 @@ def _detected_framework(root: Path) -> str:
     return framework
 
 
-def _flutter_webview(args: argparse.Namespace, framework: str) -> str:
+def _flutter_webview(choice: str | None, project: Path, framework: str) -> str:
     """--flutter-webview, else the plugin the project's pubspec.yaml lists (Flutter only)."""
     from schemegen.apply import placement
 
-    if args.flutter_webview is not None:
-        return str(args.flutter_webview)
+    if choice is not None:
+        return choice
     if framework != "flutter":
         return "webview_flutter"
-    pubspec = Path(args.project) / "pubspec.yaml"
+    pubspec = project / "pubspec.yaml"
     try:
         text = pubspec.read_text(encoding="utf-8") if pubspec.is_file() else None
     except (OSError, UnicodeDecodeError) as error:
@@ -783,7 +786,7 @@ HANDLER_LANGS = ("java", "kotlin", "swift", "objc")
 
 
 def _add_apply(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from schemegen.generate.render import FRAMEWORKS
+    from schemegen.generate.render import FLUTTER_WEBVIEWS, FRAMEWORKS
 
     p = sub.add_parser(
         "apply",
@@ -839,9 +842,16 @@ def _add_apply(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument(
         "--java-package",
         metavar="NAME",
-        help="package of a Java/Kotlin handler (default: the manifest's package + .payment)",
+        help="package of a Java/Kotlin handler (default: the manifest's package + .payment) "
+        "or of the Flutter/Capacitor glue (default: the Gradle namespace + .payment)",
     )
     p.add_argument("--class-prefix", default="", help="prefix for the handler's class names")
+    p.add_argument(
+        "--flutter-webview",
+        choices=FLUTTER_WEBVIEWS,
+        help="Flutter WebView plugin (default: the one in the project's pubspec.yaml, else "
+        "webview_flutter)",
+    )
     _add_http_content_option(p)
     p.add_argument(
         "--force",
@@ -875,19 +885,17 @@ def _recover(root: Path) -> None:
 
 
 def _apply(args: argparse.Namespace) -> int:
-    from schemegen.apply import handlers
     from schemegen.core.atomic import WriteError, write_all
 
     root = Path(args.path)
     _recover(root)
-    plans, originals, framework = _apply_plans(args, root)
+    plans, originals, snippet = _apply_plans(args, root)
     for path, plan in plans.items():
         for note in plan.notes:
             _err(f"{_shown(path, root)}: notice: {note}")
-    snippet = handlers.snippet(framework)
     if snippet is not None and not (args.diff or args.check):
-        _err("paste into the screen that shows the payment page:")
-        sys.stdout.write(snippet)
+        _err(f"paste into {snippet.where}:")
+        sys.stdout.write(snippet.code)
     pending = {path: plan for path, plan in plans.items() if plan.changed}
     if not pending:
         _err("nothing to change")
@@ -919,8 +927,8 @@ def _apply(args: argparse.Namespace) -> int:
 
 def _apply_plans(
     args: argparse.Namespace, root: Path
-) -> tuple[dict[Path, Plan], dict[Path, bytes | None], str]:
-    """Every file's plan (nothing written) and the framework; any bad file stops all."""
+) -> tuple[dict[Path, Plan], dict[Path, bytes | None], Snippet | None]:
+    """Every file's plan (nothing written) and the code to paste; any bad file stops all."""
     from schemegen.apply import edit as patch
     from schemegen.registry import selection
     from schemegen.registry.schemes import AppSchemeError, parse_app_scheme
@@ -961,10 +969,9 @@ def _apply_plans(
     for note in found.notes:
         _err(f"notice: {note}")
     if found.expo is not None:
-        expo_plans = _expo_plans(
+        return _expo_plans(
             args, found, reg=reg, criteria=criteria, manifest=manifest_want, plist=plist_want
         )
-        return (*expo_plans, framework)
     originals: dict[Path, bytes | None] = {}
     plans: dict[Path, Plan] = {}
     steps: list[tuple[Path | None, Callable[[bytes], Plan]]] = [
@@ -980,10 +987,12 @@ def _apply_plans(
     if args.handler:
         for path, (original, plan) in _handler_plans(args, reg, criteria, found).items():
             originals[path], plans[path] = original, plan
-    framework_files = _framework_plans(args, reg, criteria, root, framework)
+    app = found.android or found.ios
+    folder = _app_root(app, root) if app is not None and framework != "react-native" else root
+    framework_files, snippet = _framework_plans(args, reg, criteria, folder, framework)
     for path, (original, plan) in framework_files.items():
         originals[path], plans[path] = original, plan
-    return plans, originals, framework
+    return plans, originals, snippet
 
 
 def _detect(args: argparse.Namespace, root: Path) -> tuple[Project, str]:
@@ -1057,7 +1066,7 @@ def _expo_plans(
     criteria: Criteria,
     manifest: ManifestWant,
     plist: PlistWant,
-) -> tuple[dict[Path, Plan], dict[Path, bytes | None]]:
+) -> tuple[dict[Path, Plan], dict[Path, bytes | None], Snippet | None]:
     """app.json gets the scheme, the query schemes and the plugin entry; the plugin and the
     React Native files are written next to it."""
     from schemegen.apply import expo, handlers, project
@@ -1079,39 +1088,102 @@ def _expo_plans(
         plugin = handlers.EXPO_PLUGIN_ENTRY
         sys.stdout.write(project.expo_js_instructions(config, manifest.app_scheme, plugin))
         _err(f"{config}: notice: add the settings above by hand (schemegen never edits JavaScript)")
-    for file, entry in _framework_plans(args, reg, criteria, app, "expo").items():
+    framework_files, snippet = _framework_plans(args, reg, criteria, app, "expo")
+    for file, entry in framework_files.items():
         originals[file], plans[file] = entry
-    return plans, originals
+    return plans, originals, snippet
 
 
 def _framework_plans(
     args: argparse.Namespace, reg: Registry, criteria: Criteria, root: Path, framework: str
-) -> dict[Path, tuple[bytes | None, Plan]]:
-    """The framework's generated files at their usual places in the project."""
+) -> tuple[dict[Path, tuple[bytes | None, Plan]], Snippet | None]:
+    """The framework's generated files at their usual places in the project, and the code
+    to paste by hand."""
     from schemegen.apply import handlers
     from schemegen.generate import views as generate
 
     if framework == "native":
-        return {}
+        return {}, None
+    webview = _flutter_webview(args.flutter_webview, root, framework)
+    places: Mapping[str, str] = handlers.PLACES
+    java_package = args.java_package or generate.Options.java_package
+    if framework in ("flutter", "capacitor"):
+        native = _native_placement(root, framework, webview, args.java_package)
+        places, java_package = dict(native.files), native.java_package
     options = generate.Options(
         app_scheme=args.app_scheme,
+        java_package=java_package,
         pg=args.pg,
         ios_query_limit=args.ios_query_limit,
         framework=framework,
+        flutter_webview=webview,
     )
     try:
         result = generate.generate(reg, criteria, options)
     except generate.GenerateError as error:
         raise UsageError(str(error)) from None
-    placed, unplaced = handlers.placements(root, tuple(result.by_key))
+    placed, unplaced = handlers.placements(root, tuple(result.by_key), places)
     for key in unplaced:
         _err(
             f"notice: `{key}` has no usual place; print it with `schemegen generate --stdout {key}`"
         )
-    return {
-        p.path: _generated_file_plan(p.path, result.by_key[p.key].encode("utf-8"), args.force)
+    texts = {p.key: result.by_key[p.key] for p in placed}
+    plans = {
+        p.path: _generated_file_plan(p.path, texts[p.key].encode("utf-8"), args.force)
         for p in placed
     }
+    return plans, handlers.snippet(framework, texts)
+
+
+def _native_placement(
+    app: Path, framework: str, webview: str, java_package: str | None
+) -> AppPlacement:
+    """Where the Flutter or Capacitor files go, from the app module's build.gradle(.kts)."""
+    from schemegen.apply import placement
+
+    module = app / placement.ANDROID_APP
+    gradle = next(
+        (
+            module / name
+            for name in ("build.gradle.kts", "build.gradle")
+            if (module / name).is_file()
+        ),
+        None,
+    )
+    text = _read_input(gradle).decode("utf-8", errors="replace") if gradle else ""
+    facts = placement.gradle_facts(text, _main_activity(app))
+    try:
+        return _placed(facts, framework, webview, java_package)
+    except placement.PlacementError as error:
+        _err(f"notice: {error}; the Android files are not written")
+    # Any valid package will do: the files that would carry it are dropped.
+    unplaced = _placed(facts, framework, webview, "com.example.payment")
+    files = tuple((key, path) for key, path in unplaced.files if key not in placement.FILE_NAMES)
+    return placement.Placement(unplaced.lang, unplaced.java_package, files)
+
+
+def _placed(
+    facts: AndroidFacts, framework: str, webview: str, java_package: str | None
+) -> AppPlacement:
+    from schemegen.apply import placement
+
+    if framework == "flutter":
+        return placement.flutter(facts, webview, java_package)
+    return placement.capacitor(facts, java_package)
+
+
+def _main_activity(app: Path) -> str | None:
+    """The app module's MainActivity source, relative to the app folder, or None."""
+    from schemegen.apply import placement
+
+    main = app / placement.ANDROID_APP / "src" / "main"
+    found = sorted(
+        path
+        for folder in ("java", "kotlin")
+        for path in (main / folder).rglob("MainActivity.*")
+        if path.suffix in (".java", ".kt")
+    )
+    return found[0].relative_to(app).as_posix() if found else None
 
 
 def _generated_file_plan(

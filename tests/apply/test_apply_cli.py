@@ -44,7 +44,7 @@ def test_apply_then_nothing_to_change(tmp_path: Path, capsys: pytest.CaptureFixt
     assert main(["apply", str(root), *OPTIONS]) == 0
     err = capsys.readouterr().err
     assert f"project: Flutter ({MANIFEST}, ios/Runner/Info.plist)" in err
-    assert "updated 2 file(s)" in err
+    assert "updated 4 file(s)" in err  # the manifest, the plist and the two Dart files
     assert (root / MANIFEST).stat().st_mode & 0o777 == 0o640
     assert b'android:scheme="myshop"' in (root / MANIFEST).read_bytes()
     assert "myshop" in str(plistlib.loads((root / "ios/Runner/Info.plist").read_bytes()))
