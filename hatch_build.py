@@ -20,12 +20,12 @@ class RegistrySnapshotHook(BuildHookInterface):  # type: ignore[misc]
             return
         sys.path.insert(0, self.root)
         try:
-            from schemegen.registry import model, snapshot
+            from schemegen.registry import model, snapshot, validate
         finally:
             sys.path.remove(self.root)
         yaml_bytes = (Path(self.root) / model.SHIPPED).read_bytes()
         try:
-            registry = model.load()
+            registry = validate.load()
         except model.RegistryError as error:
             raise SystemExit(f"schemes.yaml is invalid; the wheel is not built:\n{error}") from None
         folder = Path(tempfile.mkdtemp(prefix="schemegen-snapshot-"))

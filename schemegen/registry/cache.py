@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from schemegen import __version__
-from schemegen.registry.model import Located, Path_, parse_yaml
+from schemegen.registry.load import Located, Path_, parse_yaml
 
 _FORMAT = 2
 

@@ -17,8 +17,8 @@ from schemegen.apply import edit as patch
 from schemegen.cli.main import main
 from schemegen.lint import run as lint
 from schemegen.lint.rules import LintContext
-from schemegen.registry.model import load
 from schemegen.registry.selection import Criteria, android_packages, ios_query_schemes, select
+from schemegen.registry.validate import load
 
 A = f"{{{patch.ANDROID_NS}}}"
 OPTIONS = ["--app-scheme", "myshop", "--fix", "--set-launch-mode"]

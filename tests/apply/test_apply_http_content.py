@@ -17,8 +17,9 @@ from test_apply_properties import REGISTRY, expanded, plists
 from schemegen.apply import edit as patch
 from schemegen.cli.main import main
 from schemegen.generate import render
-from schemegen.registry.model import Registry, load
+from schemegen.registry.model import Registry
 from schemegen.registry.selection import Criteria, select
+from schemegen.registry.validate import load
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PLIST = next(t for t in render.TARGETS if t.key == "plist")

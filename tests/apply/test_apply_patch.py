@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from schemegen.apply import edit as patch
-from schemegen.registry.model import Registry, load
+from schemegen.registry.model import Registry
 from schemegen.registry.selection import Criteria, select
+from schemegen.registry.validate import load
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

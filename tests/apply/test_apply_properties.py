@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 from test_apply_patch import only_insertions
 
 from schemegen.apply import edit as patch
-from schemegen.registry.model import Registry, load
+from schemegen.registry.model import Registry
 from schemegen.registry.selection import Criteria, select
+from schemegen.registry.validate import load
 
 REGISTRY: Registry = load([])
 APPS = select(REGISTRY, Criteria(pg="kcp", methods=("card",)))

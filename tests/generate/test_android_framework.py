@@ -13,7 +13,7 @@ from conftest import ROOT, sample_view
 
 from schemegen.generate.render import TARGETS, View, render_body, target_path, with_header
 from schemegen.generate.views import Options, build_view
-from schemegen.registry import model as registry
+from schemegen.registry import validate
 from schemegen.registry.selection import Criteria
 
 TABLE = yaml.safe_load((ROOT / "tests" / "url_cases.yaml").read_text(encoding="utf-8"))
@@ -67,7 +67,7 @@ def java_package(view: str, lang: str) -> str:
 
 def views(lang: str) -> dict[str, View]:
     real, _ = build_view(
-        registry.load(),
+        validate.load(),
         Criteria(),
         Options(app_scheme="myshop", java_package=java_package("real", lang), class_prefix="Real"),
     )

@@ -14,6 +14,7 @@ from schemegen.generate import escape
 from schemegen.generate.render import TARGETS, View, render_body, target_path, with_header
 from schemegen.generate.views import Options, build_view, pg_hosts
 from schemegen.registry import model as registry
+from schemegen.registry import validate
 from schemegen.registry.selection import Criteria
 
 TESTS = Path(__file__).resolve().parent
@@ -93,9 +94,9 @@ def test_view_carries_the_redirect_host_and_the_pgs_without_hosts() -> None:
         pg="kcp",
         redirect_url="https://Shop.Example.com:8443/pay/done?x=1",
     )
-    built, _ = build_view(registry.load(), Criteria(pg="kcp"), options)
+    built, _ = build_view(validate.load(), Criteria(pg="kcp"), options)
     assert built.redirect_host == "shop.example.com"
-    pg = registry.load().pgs["kcp"]
+    pg = validate.load().pgs["kcp"]
     assert built.pg_hosts == pg_hosts((pg,))
     assert built.pgs_without_hosts == (() if pg.hosts else ("kcp",))
 
@@ -163,7 +164,7 @@ def test_type_checks_the_real_registry_output(tmp_path: Path) -> None:
     options = Options(
         app_scheme="myshop", framework="capacitor", redirect_url="https://shop.example.com/done"
     )
-    built, _ = build_view(registry.load(), Criteria(), options)
+    built, _ = build_view(validate.load(), Criteria(), options)
     assert built.pg_hosts
     proc = tsc(render_body(TARGET, built), tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -173,7 +174,7 @@ def test_type_checks_the_real_registry_output(tmp_path: Path) -> None:
 
 def test_no_redirect_url_no_redirect_host() -> None:
     built, _ = build_view(
-        registry.load(), Criteria(), Options(app_scheme="myshop", framework="capacitor")
+        validate.load(), Criteria(), Options(app_scheme="myshop", framework="capacitor")
     )
     assert built.redirect_host == ""
     assert "--redirect-url" not in render_body(TARGET, built)

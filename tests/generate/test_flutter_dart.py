@@ -14,7 +14,7 @@ from dart_api import dartnames
 from schemegen.generate import escape
 from schemegen.generate.render import TARGETS, View, render_body, target_path, with_header
 from schemegen.generate.views import Options, build_view
-from schemegen.registry import model as registry
+from schemegen.registry import validate
 from schemegen.registry.selection import Criteria
 
 TESTS = Path(__file__).resolve().parent
@@ -47,7 +47,7 @@ HOSTILE = "pwned\"'$x ${x} \\ \n\r\u2028 */ /* \U0001f600"
 
 def real_view(webview: str = "webview_flutter") -> View:
     options = Options(app_scheme="myshop", framework="flutter", flutter_webview=webview)
-    view, _ = build_view(registry.load(), Criteria(), options)
+    view, _ = build_view(validate.load(), Criteria(), options)
     return view
 
 

@@ -9,10 +9,9 @@ import pytest
 from schemegen.cli.main import main
 from schemegen.generate import render
 from schemegen.generate import views as generate
-from schemegen.registry import model as registry
-from schemegen.registry import selection
+from schemegen.registry import selection, validate
 
-REG = registry.load()
+REG = validate.load()
 
 
 def keys(framework: str, **options: object) -> set[str]:

@@ -14,9 +14,9 @@ from schemegen.core.header import read_header
 from schemegen.generate import render
 from schemegen.generate import views as generate
 from schemegen.registry import model as registry
-from schemegen.registry import selection
+from schemegen.registry import selection, validate
 
-REG = registry.load()
+REG = validate.load()
 GOLDEN = Path(__file__).parent / "golden"
 ANDROID_NS = "{http://schemas.android.com/apk/res/android}"
 

@@ -8,7 +8,7 @@ import pytest
 
 from schemegen.cli.main import main
 from schemegen.generate import render, views
-from schemegen.registry import model as registry
+from schemegen.registry import validate
 from schemegen.registry.selection import Criteria
 
 COMMON = [
@@ -72,7 +72,7 @@ def test_writes_the_framework_files_then_check_is_clean(
 
 
 def test_framework_files_never_change_the_native_ones(tmp_path: Path) -> None:
-    reg = registry.load()
+    reg = validate.load()
     native = views.generate(reg, Criteria(), views.Options(app_scheme="myshop")).files
     for framework in ("flutter", "capacitor"):
         options = views.Options(app_scheme="myshop", framework=framework)

@@ -23,8 +23,8 @@ from tree_sitter import Language, Node, Parser, Tree
 from schemegen.generate import escape
 from schemegen.generate.render import TARGETS, View, render_body, with_header
 from schemegen.generate.views import Options, build_view, generate
-from schemegen.registry.model import load as load_registry
 from schemegen.registry.selection import Criteria
+from schemegen.registry.validate import load as load_registry
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "ios"
 TARGET = {target.key: target for target in TARGETS}

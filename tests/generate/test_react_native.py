@@ -15,8 +15,7 @@ from jstools import link_node_modules, node, tsc
 from schemegen.cli.main import main
 from schemegen.generate import render
 from schemegen.generate import views as generate
-from schemegen.registry import model as registry
-from schemegen.registry import selection
+from schemegen.registry import selection, validate
 
 TARGET = {t.key: t for t in render.TARGETS}
 GOLDEN = Path(__file__).parent / "golden"
@@ -234,7 +233,7 @@ def test_every_linking_limit_is_a_row_of_the_table() -> None:
 
 
 def test_react_native_adds_its_files_and_keeps_the_fragments() -> None:
-    reg = registry.load()
+    reg = validate.load()
     options = generate.Options(app_scheme="myshop", framework="react-native")
     files = generate.generate(reg, selection.Criteria(), options).files
     assert sorted(files) == [
@@ -247,7 +246,7 @@ def test_react_native_adds_its_files_and_keeps_the_fragments() -> None:
 
 
 def test_js_call_is_identical_for_every_framework() -> None:
-    reg = registry.load()
+    reg = validate.load()
     calls = {
         generate.generate(
             reg, selection.Criteria(), generate.Options(app_scheme="myshop", framework=framework)

@@ -14,9 +14,9 @@ from conftest import ROOT, require_tool, sample_view, skip_or_fail
 
 from schemegen.cli.main import main
 from schemegen.generate import render, views
-from schemegen.registry import model, selection
+from schemegen.registry import selection, validate
 
-REG = model.load()
+REG = validate.load()
 
 JS = next(t for t in render.TARGETS if t.key == "js")
 

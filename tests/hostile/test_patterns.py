@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from schemegen.registry import model, patterns
+from schemegen.registry import patterns, validate
 from schemegen.registry.patterns import PatternError
 
-SHIPPED = [n.value for n in model.load().known_non_payment if n.pattern]
+SHIPPED = [n.value for n in validate.load().known_non_payment if n.pattern]
 MAIN = "import sys; from schemegen.cli.main import main; raise SystemExit(main(sys.argv[1:]))"
 
 

@@ -15,7 +15,7 @@ from conftest import corpus_dir
 from schemegen.core.diagnostics import Diagnostic
 from schemegen.lint import run as lint
 from schemegen.lint.rules import LintContext
-from schemegen.registry.model import load
+from schemegen.registry.validate import load
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "corpus_lint.txt"
 

@@ -20,8 +20,8 @@ import pytest
 from schemegen.core import documents
 from schemegen.lint import run as lint
 from schemegen.lint.rules import LintContext
-from schemegen.registry.model import load
 from schemegen.registry.selection import Criteria
+from schemegen.registry.validate import load
 
 FIXTURES = Path(__file__).parent / "fixtures"
 CASE = re.compile(r"(SG\d{3})-(pass|fail)")
@@ -179,7 +179,7 @@ def test_the_lint_path_does_not_import_jinja2() -> None:
 
     code = (
         "import sys; from schemegen.lint import run as lint;"
-        " from schemegen.registry import model as registry;"
+        " from schemegen.registry import validate as registry;"
         " from schemegen.lint.rules import LintContext;"
         f"lint.run([{str(FIXTURES / 'SG301-pass')!r}], LintContext(registry.load()));"
         "print('jinja2' in sys.modules)"

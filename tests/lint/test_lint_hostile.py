@@ -26,9 +26,9 @@ SECRET = "TOP-SECRET-7f3a9c"
 LINT = """
 import json, sys
 from schemegen.lint import run as lint
-from schemegen.registry import model as registry
+from schemegen.registry import validate
 from schemegen.lint.rules import LintContext
-result = lint.run(sys.argv[1:], LintContext(registry.load()))
+result = lint.run(sys.argv[1:], LintContext(validate.load()))
 print(json.dumps([[d.code, d.line, d.message] for d in result.diagnostics]))
 """
 

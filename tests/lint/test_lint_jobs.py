@@ -13,7 +13,7 @@ from schemegen.core.documents import read_document
 from schemegen.lint import rules
 from schemegen.lint import run as lint
 from schemegen.lint.rules import LintContext
-from schemegen.registry import model as registry
+from schemegen.registry import validate
 
 ROOT = Path(__file__).resolve().parent
 FIXTURES = ROOT / "fixtures"
@@ -60,7 +60,7 @@ def build_tree(top: Path, count: int) -> None:
 
 @pytest.fixture(scope="module")
 def context() -> LintContext:
-    return LintContext(registry.load(), app_scheme="myshop")
+    return LintContext(validate.load(), app_scheme="myshop")
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from schemegen.cli.main import main
 from schemegen.core.gradle import target_sdk
 from schemegen.lint import run as lint
 from schemegen.lint.rules import LintContext, check_document
-from schemegen.registry.model import load
+from schemegen.registry.validate import load
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

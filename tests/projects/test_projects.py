@@ -14,7 +14,8 @@ from schemegen.core.diagnostics import Diagnostic, Severity
 from schemegen.core.documents import Manifest, read_document
 from schemegen.lint import run as lint
 from schemegen.lint.rules import LintContext
-from schemegen.registry.model import Registry, load
+from schemegen.registry.model import Registry
+from schemegen.registry.validate import load
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # name -> the app scheme its source passes to the payment call

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from schemegen.registry import cache
+from schemegen.registry import cache, load, validate
 from schemegen.registry import model as registry
 
 
@@ -18,18 +18,18 @@ def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def shipped_text() -> str:
-    return registry.read_text_resource(registry.SHIPPED)
+    return load.read_text_resource(registry.SHIPPED)
 
 
 def test_cached_parse_equals_fresh_parse(cache_dir: Path) -> None:
     text = shipped_text()
-    fresh = registry.parse_yaml(text, "schemes.yaml")
+    fresh = load.parse_yaml(text, "schemes.yaml")
     first = cache.parse_cached(text, "schemes.yaml")
     assert list(cache_dir.glob("*.json"))
     second = cache.parse_cached(text, "schemes.yaml")
     assert first.data == fresh.data == second.data
     assert dict(second.lines) == dict(fresh.lines)
-    assert registry.build(second) == registry.build(fresh)
+    assert validate.build(second) == validate.build(fresh)
 
 
 def test_corrupt_cache_is_ignored(cache_dir: Path) -> None:

@@ -11,8 +11,7 @@ import pytest
 from conftest import skip_or_fail
 
 from schemegen.cli.main import main
-from schemegen.registry import model as registry
-from schemegen.registry import tools as registry_tools
+from schemegen.registry import diff, load
 
 OLD = """\
 version: 2026.11.0
@@ -73,10 +72,10 @@ sources:
 )
 
 
-def run_diff(old: str = OLD, new: str = NEW, limit: int = 25) -> registry_tools.RegistryDiff:
-    return registry_tools.diff(
-        registry.parse_yaml(old, "old.yaml"),
-        registry.parse_yaml(new, "new.yaml"),
+def run_diff(old: str = OLD, new: str = NEW, limit: int = 25) -> diff.RegistryDiff:
+    return diff.diff(
+        load.parse_yaml(old, "old.yaml"),
+        load.parse_yaml(new, "new.yaml"),
         "old.yaml",
         "new.yaml",
         limit,
@@ -129,7 +128,7 @@ def test_effect_respects_the_ios_budget() -> None:
 
 
 def test_text_is_markdown_for_a_pull_request() -> None:
-    text = registry_tools.diff_text(run_diff())
+    text = diff.diff_text(run_diff())
     assert text.startswith("## Registry diff: old.yaml (2026.11.0) → new.yaml (2026.12.0)\n")
     assert (
         "### Apps added (1)\n\n- `new_card` 새카드 / New Card (card, active): iOS `newcard`" in text
@@ -144,7 +143,7 @@ def test_text_is_markdown_for_a_pull_request() -> None:
 
 
 def test_json_is_structured() -> None:
-    data = json.loads(registry_tools.diff_json(run_diff()))
+    data = json.loads(diff.diff_json(run_diff()))
     assert data["version"] == 1
     assert (data["old"]["registry"], data["new"]["registry"]) == ("2026.11.0", "2026.12.0")
     assert [a["id"] for a in data["apps"]["added"]] == ["new_card"]
@@ -198,7 +197,7 @@ def test_new_fields_and_source_dates_are_diffed() -> None:
         "read `2026-11` → `2026-12`",
     )
     assert other["pgs.kcp"].changed == ("hosts — → `[{pattern: *.kcp.co.kr, source: src}]`",)
-    text = registry_tools.diff_text(result)
+    text = diff.diff_text(result)
     assert "- `sources.src`: seen `2026-01-01` → `2025-06-30`; read `2026-11` → `2026-12`" in text
     assert "  - `ios_priority`: set to `{tier: 8, order: 0}`" in text
     # with two apps, iOS tier 8 keeps the wallet after card_one: no reordering
@@ -217,7 +216,7 @@ def test_app_sources_are_matched_by_id() -> None:
     wallet = next(a for a in run_diff(FIELDS_OLD, wallet_new).changed if a.id == "old_wallet")
     sources = {c.field: c for c in wallet.changes}["sources"]
     assert sources.changed == ("`src` seen `2026-01-01` → `2024-05`",)
-    assert "  - `sources`: changed `src` seen `2026-01-01` → `2024-05`" in registry_tools.diff_text(
+    assert "  - `sources`: changed `src` seen `2026-01-01` → `2024-05`" in diff.diff_text(
         run_diff(FIELDS_OLD, wallet_new)
     )
 
@@ -225,7 +224,7 @@ def test_app_sources_are_matched_by_id() -> None:
 def test_no_changes() -> None:
     result = run_diff(OLD, OLD)
     assert result.empty
-    text = registry_tools.diff_text(result)
+    text = diff.diff_text(result)
     assert "No changes." in text and ": no change." in text
 
 

@@ -7,9 +7,8 @@ from pathlib import Path
 import pytest
 
 from schemegen.cli.main import main
+from schemegen.registry import check, entries, export, load, selection, validate
 from schemegen.registry import model as registry
-from schemegen.registry import selection
-from schemegen.registry import tools as registry_tools
 from schemegen.registry.model import Problem, RegistryError
 
 BASE = """\
@@ -60,9 +59,9 @@ sources:
 
 
 def build(text: str, *overlays: str) -> registry.Registry:
-    return registry.build(
-        registry.parse_yaml(text, "base.yaml"),
-        [registry.parse_yaml(o, f"o{i}.yaml") for i, o in enumerate(overlays)],
+    return validate.build(
+        load.parse_yaml(text, "base.yaml"),
+        [load.parse_yaml(o, f"o{i}.yaml") for i, o in enumerate(overlays)],
     )
 
 
@@ -144,10 +143,10 @@ def test_check_prints_the_note_and_passes_strict(
 )
 def test_freshness_is_measured_from_updated(seen: str, stale: bool) -> None:
     text = BASE.replace("seen: '2026-01-01', verified", f"seen: {seen}, verified", 1)
-    findings = [f for f in registry_tools.freshness_findings(build(text)) if "card_one" in f.field]
+    findings = [f for f in check.freshness_findings(build(text)) if "card_one" in f.field]
     assert bool(findings) == stale
     if stale:
-        assert findings[0].severity is registry_tools.Severity.REVIEW
+        assert findings[0].severity is check.Severity.REVIEW
         assert "updated 2026-12-01" in findings[0].message
 
 
@@ -157,14 +156,12 @@ def test_freshness_ignores_store_checks_and_deprecated_apps() -> None:
         "  - {id: src, seen: '2020', verified: published}\n"
         "  - {id: src, seen: '2026-11', verified: store}\n- id: card_two",
     )
-    assert [f.field for f in registry_tools.freshness_findings(build(text))] == [
-        "apps[card_one].sources"
-    ]
+    assert [f.field for f in check.freshness_findings(build(text))] == ["apps[card_one].sources"]
     deprecated = text.replace(
         "  priority: {tier: 1, order: 10}",
         "  status_note: closed\n  priority: {tier: 1, order: 10}",
     ).replace("  status: active\n  status_note", "  status: deprecated\n  status_note", 1)
-    assert list(registry_tools.freshness_findings(build(deprecated))) == []
+    assert list(check.freshness_findings(build(deprecated))) == []
 
 
 def test_check_strict_fails_on_freshness(
@@ -178,8 +175,8 @@ def test_check_strict_fails_on_freshness(
 
 
 def test_shipped_freshness_findings_name_the_weak_apps() -> None:
-    shipped = registry.load()
-    stale = {f.field for f in registry_tools.freshness_findings(shipped)}
+    shipped = validate.load()
+    stale = {f.field for f in check.freshness_findings(shipped)}
     assert {"apps[momo].sources", "apps[zalopay].sources", "apps[bankpay_kdb].sources"} <= stale
     assert "apps[nh_pay].sources" not in stale
     assert "apps[kb_kookmin_card].sources" not in stale  # deprecated
@@ -268,7 +265,7 @@ def test_android_fallbacks_are_validated(fallbacks: str, words: str) -> None:
 
 
 def test_shipped_fallbacks_avoid_closed_apps() -> None:
-    table = dict(selection.scheme_packages(registry.load().apps))
+    table = dict(selection.scheme_packages(validate.load().apps))
     assert table["lpayapp"] == "com.lottemembers.android"
     assert table["smshinhanansimclick"] == "com.shcard.smartpay"
     assert table["kb-bankpay"] == "com.kbstar.liivbank"
@@ -285,10 +282,8 @@ def test_confidence_is_loaded_and_shown() -> None:
     reg = build(text)
     app = reg.by_id["wallet"]
     assert app.confidence == registry.Confidence("low", "only a 2021 demo plist")
-    assert "  confidence:       low: only a 2021 demo plist\n" in registry_tools.show_detail(
-        app, reg
-    )
-    assert registry_tools.app_record(app)["confidence"] == {
+    assert "  confidence:       low: only a 2021 demo plist\n" in export.show_detail(app, reg)
+    assert export.app_record(app)["confidence"] == {
         "level": "low",
         "note": "only a 2021 demo plist",
     }
@@ -375,7 +370,7 @@ def test_host_entries_are_validated(hosts: str, words: str) -> None:
 
 
 def test_shipped_hosts_cite_known_sources() -> None:
-    reg = registry.load()
+    reg = validate.load()
     assert reg.pgs["html5_inicis"].hosts == (
         registry.HostPattern("*.inicis.com", "iamport-android"),
     )
@@ -420,7 +415,7 @@ def test_every_control_character_is_refused_everywhere(char: str, old: str, temp
     problem = only(problems(text))
     assert problem.line == line_of(text, template.split(":", maxsplit=1)[0].strip() + ":")
     assert "control character" in problem.message
-    assert not registry.control_characters(problem.message)  # the message itself is printable
+    assert not entries.control_characters(problem.message)  # the message itself is printable
 
 
 def test_control_character_in_a_key_is_refused() -> None:

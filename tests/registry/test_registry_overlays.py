@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from schemegen.cli.main import main
-from schemegen.registry import model as registry
+from schemegen.registry import load, validate
 from schemegen.registry.model import RegistryError
 
 NEW_APP = """\
@@ -29,30 +29,30 @@ sources:
 
 
 def test_overlay_adds_an_app() -> None:
-    reg = registry.load([("team.yaml", NEW_APP)])
+    reg = validate.load([("team.yaml", NEW_APP)])
     app = reg.by_id["inhouse_pay"]
     assert (app.origin, app.line) == ("team.yaml", 2)
     assert reg.scheme_owner["inhousepay"] is app
-    shipped = registry.load()
+    shipped = validate.load()
     assert len(reg.apps) == len(shipped.apps) + 1
 
 
 def test_overlay_overrides_fields_and_keeps_the_rest() -> None:
-    reg = registry.load([("o.yaml", "apps:\n- {id: toss, status: legacy, status_note: test}\n")])
-    toss, shipped = reg.by_id["toss"], registry.load().by_id["toss"]
+    reg = validate.load([("o.yaml", "apps:\n- {id: toss, status: legacy, status_note: test}\n")])
+    toss, shipped = reg.by_id["toss"], validate.load().by_id["toss"]
     assert toss.status == "legacy"
     assert toss.ios_schemes == shipped.ios_schemes
     assert toss.android_packages == shipped.android_packages
 
 
 def test_overlay_disables_an_app() -> None:
-    reg = registry.load([("o.yaml", "apps:\n- {id: chai, disabled: true}\n")])
+    reg = validate.load([("o.yaml", "apps:\n- {id: chai, disabled: true}\n")])
     assert "chai" not in reg.by_id
     assert "chaipayment" not in reg.scheme_owner
 
 
 def test_later_overlays_win() -> None:
-    reg = registry.load(
+    reg = validate.load(
         [
             ("a.yaml", "apps:\n- {id: toss, status: legacy, status_note: a}\n"),
             ("b.yaml", "apps:\n- {id: toss, status_note: b}\n"),
@@ -79,7 +79,7 @@ def test_later_overlays_win() -> None:
 )
 def test_overlay_errors_name_the_overlay(text: str, line: int, words: str) -> None:
     with pytest.raises(RegistryError) as caught:
-        registry.load([("team/extra.yaml", text)])
+        validate.load([("team/extra.yaml", text)])
     found = caught.value.problems
     assert {(p.path, p.line) for p in found} == {("team/extra.yaml", line)}
     assert all(words in p.message for p in found)
@@ -137,8 +137,8 @@ def test_show_effective_round_trips(tmp_path: Path, capsys: pytest.CaptureFixtur
     ]
     assert main(args) == 0
     text = capsys.readouterr().out
-    effective = registry.build(registry.parse_yaml(text, "effective.yaml"))
-    expected = registry.load(
+    effective = validate.build(load.parse_yaml(text, "effective.yaml"))
+    expected = validate.load(
         [(str(overlay), overlay.read_text("utf-8")), (str(disable), disable.read_text("utf-8"))]
     )
     assert effective.apps == expected.apps
@@ -166,6 +166,6 @@ def test_show_table_and_detail(capsys: pytest.CaptureFixture[str]) -> None:
 def test_disabling_an_app_a_pg_names_is_allowed() -> None:
     from schemegen.registry import selection
 
-    reg = registry.load([("o.yaml", "apps:\n- {id: toss, disabled: true}\n")])
+    reg = validate.load([("o.yaml", "apps:\n- {id: toss, disabled: true}\n")])
     apps = selection.select(reg, selection.Criteria(pg="tosspayments"))
     assert "toss" not in {a.id for a in apps}

@@ -11,9 +11,8 @@ from conftest import corpus_dir
 
 from schemegen.cli.main import main
 from schemegen.core import documents
-from schemegen.registry import model as registry
-from schemegen.registry import tools as registry_tools
-from schemegen.registry.tools import Kind
+from schemegen.registry import scan, validate
+from schemegen.registry.scan import Kind
 
 MANIFEST = """\
 <?xml version="1.0" encoding="utf-8"?>
@@ -58,13 +57,13 @@ PLIST = {
 }
 
 
-def scan_dir(tmp_path: Path) -> registry_tools.ScanResult:
-    reg = registry.load()
+def scan_dir(tmp_path: Path) -> scan.ScanResult:
+    reg = validate.load()
     occurrences = []
     for path in sorted(tmp_path.rglob("*")):
         if path.is_file():
-            occurrences += registry_tools.read_occurrences(documents.read_document(path))
-    return registry_tools.scan(reg, occurrences)
+            occurrences += scan.read_occurrences(documents.read_document(path))
+    return scan.scan(reg, occurrences)
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import jsonschema
 import pytest
 import yaml
 
+from schemegen.registry import entries, load, validate
 from schemegen.registry import model as registry
 
 SCHEMA = json.loads(resources.files("schemegen").joinpath("schemes.schema.json").read_text("utf-8"))
@@ -38,22 +39,22 @@ def test_schema_is_valid_draft_2020_12() -> None:
 
 
 def test_shipped_registry_validates() -> None:
-    text = registry.read_text_resource("schemes.yaml")
+    text = load.read_text_resource("schemes.yaml")
     assert text.startswith("# yaml-language-server: $schema=schemes.schema.json\n")
     assert errors(yaml.safe_load(text)) == []
 
 
 def test_key_sets_agree_with_registry_py() -> None:
     defs = SCHEMA["$defs"]
-    assert set(SCHEMA["properties"]) == registry.TOP_KEYS
-    assert set(defs["app"]["properties"]) == registry.APP_KEYS
-    assert set(defs["app"]["required"]) == registry.REQUIRED_APP_KEYS
+    assert set(SCHEMA["properties"]) == validate.TOP_KEYS
+    assert set(defs["app"]["properties"]) == entries.APP_KEYS
+    assert set(defs["app"]["required"]) == entries.REQUIRED_APP_KEYS
     overlay_keys = set(defs["appOverride"]["properties"]) | set(defs["appDisable"]["properties"])
-    assert overlay_keys == registry.APP_KEYS | registry.OVERLAY_ONLY_KEYS
-    assert set(defs["source"]["properties"]) == registry.SOURCE_KEYS
-    assert set(defs["sourceRef"]["properties"]) == registry.SOURCE_REF_KEYS
-    assert set(defs["alias"]["properties"]) == registry.ALIAS_KEYS
-    assert set(defs["exception"]["properties"]) == registry.EXCEPTION_KEYS
+    assert overlay_keys == entries.APP_KEYS | entries.OVERLAY_ONLY_KEYS
+    assert set(defs["source"]["properties"]) == validate.SOURCE_KEYS
+    assert set(defs["sourceRef"]["properties"]) == entries.SOURCE_REF_KEYS
+    assert set(defs["alias"]["properties"]) == entries.ALIAS_KEYS
+    assert set(defs["exception"]["properties"]) == entries.EXCEPTION_KEYS
     assert defs["exception"]["properties"]["rule"]["enum"] == list(registry.EXCEPTION_RULES)
     assert defs["sourceRef"]["properties"]["verified"]["enum"] == list(registry.VERIFIED)
     props = defs["app"]["properties"]
@@ -157,6 +158,6 @@ def test_host_patterns_in_the_schema(pattern: str, valid: bool) -> None:
 
 
 def test_base_needs_complete_apps() -> None:
-    data = yaml.safe_load(registry.read_text_resource("schemes.yaml"))
+    data = yaml.safe_load(load.read_text_resource("schemes.yaml"))
     del data["apps"][0]["sources"]
     assert any("sources" in e for e in errors(data))

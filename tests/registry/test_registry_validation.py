@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from schemegen.registry import model as registry
-from schemegen.registry import tools as registry_tools
+from schemegen.registry import check, load, validate
 from schemegen.registry.model import Problem, RegistryError
 
 BASE = """\
@@ -51,7 +50,7 @@ def line_of(text: str, needle: str) -> int:
 
 def problems(text: str, origin: str = "base.yaml") -> tuple[Problem, ...]:
     with pytest.raises(RegistryError) as caught:
-        registry.build(registry.parse_yaml(text, origin))
+        validate.build(load.parse_yaml(text, origin))
     return caught.value.problems
 
 
@@ -61,7 +60,7 @@ def only(found: tuple[Problem, ...]) -> Problem:
 
 
 def test_base_is_valid() -> None:
-    reg = registry.build(registry.parse_yaml(BASE, "base.yaml"))
+    reg = validate.build(load.parse_yaml(BASE, "base.yaml"))
     assert [a.id for a in reg.apps] == ["card_one", "bank_two"]
 
 
@@ -121,7 +120,7 @@ def test_alias_may_break_syntax_rules() -> None:
         "  app_store_id: id123\n",
         "  app_store_id: id123\n  aliases:\n  - {value: 'CardOne://', of: cardone}\n",
     )
-    reg = registry.build(registry.parse_yaml(text, "base.yaml"))
+    reg = validate.build(load.parse_yaml(text, "base.yaml"))
     assert reg.aliases["CardOne://"][0].id == "card_one"
 
 
@@ -168,7 +167,7 @@ def test_underscore_accepted_with_a_sourced_exception() -> None:
         "  - {value: card_one, rule: scheme-syntax, source: src, note: published with `_`}\n"
     )
     text = UNDERSCORE.replace("  app_store_id: id123\n", "  app_store_id: id123\n" + exception)
-    reg = registry.build(registry.parse_yaml(text, "base.yaml"))
+    reg = validate.build(load.parse_yaml(text, "base.yaml"))
     assert "card_one" in reg.by_id["card_one"].ios_schemes
 
     unsourced = text.replace("source: src, note", "source: nosuch, note")
@@ -194,7 +193,7 @@ def test_yaml_bomb_is_refused_quickly() -> None:
         for i in range(9)
     )
     with pytest.raises(RegistryError) as caught:
-        registry.parse_yaml(bomb, "bomb.yaml")
+        load.parse_yaml(bomb, "bomb.yaml")
     assert "anchors and aliases" in caught.value.problems[0].message
 
 
@@ -207,7 +206,7 @@ def test_python_and_unknown_tags_are_refused(tag: str) -> None:
     problem = only(problems(text)) if "binary" in tag else None
     if problem is None:
         with pytest.raises(RegistryError) as caught:
-            registry.parse_yaml(text, "base.yaml")
+            load.parse_yaml(text, "base.yaml")
         problem = caught.value.problems[0]
         assert problem.field == "yaml"
     assert problem.path == "base.yaml"
@@ -237,7 +236,7 @@ def test_known_non_payment_values_and_patterns() -> None:
         "- {value: tel, note: dialer}\n"
         "- {pattern: 'fb[0-9]+', note: Facebook}\n"
     )
-    reg = registry.build(registry.parse_yaml(text, "base.yaml"))
+    reg = validate.build(load.parse_yaml(text, "base.yaml"))
     assert reg.non_payment("tel") is not None
     assert reg.non_payment("fb12345") is not None
     assert reg.non_payment("fbx") is None
@@ -267,7 +266,7 @@ def test_known_non_payment_errors(entry: str, words: str) -> None:
 
 def test_check_reports_impossible_dates() -> None:
     text = BASE.replace("seen: '2026-01-01', verified", "seen: '2026-02-30', verified", 1)
-    result = registry_tools.check(registry.parse_yaml(text, "base.yaml"))
+    result = check.check(load.parse_yaml(text, "base.yaml"))
     [error] = result.errors
     assert error.line == line_of(text, "2026-02-30")
     assert "calendar date" in error.message
@@ -278,7 +277,7 @@ def test_check_reports_source_values_foreign_to_the_app() -> None:
         "- {id: src, seen: '2026-01-01', verified: published}\n- id: bank_two",
         "- {id: src, seen: '2026-01-01', verified: published, values: [banktwo]}\n- id: bank_two",
     )
-    result = registry_tools.check(registry.parse_yaml(text, "base.yaml"))
+    result = check.check(load.parse_yaml(text, "base.yaml"))
     [error] = result.errors
     assert "`banktwo`" in error.message
     assert error.field == "apps[card_one].sources"
@@ -287,7 +286,7 @@ def test_check_reports_source_values_foreign_to_the_app() -> None:
 def test_near_misses_are_review_notes_and_families_fold() -> None:
     text = BASE.replace("ios_schemes: [banktwo]", "ios_schemes: [cardnoe, kb-bankpay, kn-bankpay]")
     text = text.replace("ios_schemes: [cardone]", "ios_schemes: [cardone, kj-bankpay]")
-    result = registry_tools.check(registry.parse_yaml(text, "base.yaml"))
+    result = check.check(load.parse_yaml(text, "base.yaml"))
     assert result.errors == ()
     messages = [r.message for r in result.reviews]
     assert any("`cardone` (card_one) and `cardnoe` (bank_two)" in m for m in messages)
@@ -311,8 +310,8 @@ apps:
   sources:
   - {id: src, seen: '2026-01-01', verified: published}
 """
-    result = registry_tools.check(
-        registry.parse_yaml(base, "base.yaml"), [registry.parse_yaml(overlay, "team.yaml")]
+    result = check.check(
+        load.parse_yaml(base, "base.yaml"), [load.parse_yaml(overlay, "team.yaml")]
     )
     [review] = result.reviews
     assert review.path == "team.yaml"
@@ -320,7 +319,7 @@ apps:
 
 
 def test_shipped_registry_passes_check_with_review_notes() -> None:
-    result = registry_tools.check(registry.load_shipped())
+    result = check.check(load.load_shipped())
     assert result.errors == ()
     assert any("`*-bankpay` family" in r.message for r in result.reviews)
     assert all(r.path == "schemes.yaml" and r.line > 1 for r in result.reviews)
