@@ -8,14 +8,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from schemegen.apply.edit import (
-    QUERIES_KEY,
-    ManifestWant,
-    PatchError,
-    Plan,
-    PlistWant,
-    decide_queries,
-)
+from schemegen.apply.edit import QUERIES_KEY, ManifestWant, PatchError, Plan, PlistWant
+from schemegen.apply.plist import decide_queries
 from schemegen.core import jsonc
 from schemegen.core.jsonc import Kind, Node
 

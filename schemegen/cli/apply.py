@@ -187,6 +187,8 @@ def _apply_plans(
 ) -> tuple[dict[Path, Plan], dict[Path, bytes | None], Snippet | None]:
     """Every file's plan (nothing written) and the code to paste; any bad file stops all."""
     from schemegen.apply import edit as patch
+    from schemegen.apply import manifest as apply_manifest
+    from schemegen.apply import plist as apply_plist
     from schemegen.registry import selection
     from schemegen.registry.schemes import AppSchemeError, parse_app_scheme
 
@@ -232,8 +234,8 @@ def _apply_plans(
     originals: dict[Path, bytes | None] = {}
     plans: dict[Path, Plan] = {}
     steps: list[tuple[Path | None, Callable[[bytes], Plan]]] = [
-        (found.android, lambda data: patch.plan_manifest(data, manifest_want)),
-        (found.ios, lambda data: patch.plan_plist(data, plist_want)),
+        (found.android, lambda data: apply_manifest.plan_manifest(data, manifest_want)),
+        (found.ios, lambda data: apply_plist.plan_plist(data, plist_want)),
     ]
     for path, planner in steps:
         if path is None:

@@ -15,6 +15,7 @@ from test_apply_patch import only_insertions
 from test_apply_properties import REGISTRY, expanded, plists
 
 from schemegen.apply import edit as patch
+from schemegen.apply import plist as apply_plist
 from schemegen.cli.main import main
 from schemegen.generate import render
 from schemegen.registry.model import Registry
@@ -58,12 +59,12 @@ def test_fragment_block_merges_into_a_plist() -> None:
 
 def test_apply_adds_the_block_and_is_idempotent(registry: Registry) -> None:
     original = (FIXTURES / "plist_basic.plist").read_bytes()
-    without = patch.plan_plist(original, want(registry, allow=False))
-    first = patch.plan_plist(original, want(registry, allow=True))
+    without = apply_plist.plan_plist(original, want(registry, allow=False))
+    first = apply_plist.plan_plist(original, want(registry, allow=True))
     assert plistlib.loads(first.new)["NSAppTransportSecurity"] == ATS["NSAppTransportSecurity"]
     assert "NSAppTransportSecurity" not in plistlib.loads(without.new)
     assert "added NSAppTransportSecurity with NSAllowsArbitraryLoadsInWebContent" in first.changes
-    assert not patch.plan_plist(first.new, want(registry, allow=True)).changed
+    assert not apply_plist.plan_plist(first.new, want(registry, allow=True)).changed
     extra = [
         line
         for line in changed_lines(without.new, first.new)
@@ -98,7 +99,7 @@ ATS_DICT = b"""<?xml version="1.0" encoding="UTF-8"?>
 def test_apply_completes_an_existing_ats_dict(
     registry: Registry, existing: bytes, change: str
 ) -> None:
-    plan = patch.plan_plist(ATS_DICT % existing, want(registry, allow=True))
+    plan = apply_plist.plan_plist(ATS_DICT % existing, want(registry, allow=True))
     ats = plistlib.loads(plan.new)["NSAppTransportSecurity"]
     assert ats == {"NSAllowsLocalNetworking": True, "NSAllowsArbitraryLoadsInWebContent": True}
     assert change in plan.changes
@@ -107,7 +108,7 @@ def test_apply_completes_an_existing_ats_dict(
 def test_apply_keeps_a_true_value_and_never_removes_the_block(registry: Registry) -> None:
     source = ATS_DICT % b"\n    <key>NSAllowsArbitraryLoadsInWebContent</key>\n    <true/>"
     for allow in (True, False):
-        plan = patch.plan_plist(source, want(registry, allow=allow))
+        plan = apply_plist.plan_plist(source, want(registry, allow=allow))
         assert not any("NSAppTransportSecurity" in change for change in plan.changes)
         assert plistlib.loads(plan.new)["NSAppTransportSecurity"][
             "NSAllowsArbitraryLoadsInWebContent"
@@ -117,15 +118,15 @@ def test_apply_keeps_a_true_value_and_never_removes_the_block(registry: Registry
 def test_apply_refuses_an_ats_value_that_is_not_a_dict(registry: Registry) -> None:
     source = b'<plist version="1.0"><dict><key>NSAppTransportSecurity</key><true/></dict></plist>'
     with pytest.raises(patch.PatchError, match="NSAppTransportSecurity is a <true>"):
-        patch.plan_plist(source, want(registry, allow=True))
+        apply_plist.plan_plist(source, want(registry, allow=True))
 
 
 def test_apply_binary_plist(registry: Registry) -> None:
     data = plistlib.loads((FIXTURES / "plist_basic.plist").read_bytes())
     binary = plistlib.dumps(data, fmt=plistlib.FMT_BINARY)
-    plan = patch.plan_plist(binary, want(registry, allow=True))
+    plan = apply_plist.plan_plist(binary, want(registry, allow=True))
     assert plistlib.loads(plan.new)["NSAppTransportSecurity"] == ATS["NSAppTransportSecurity"]
-    assert not patch.plan_plist(plan.new, want(registry, allow=True)).changed
+    assert not apply_plist.plan_plist(plan.new, want(registry, allow=True)).changed
 
 
 def test_cli_flag_on_generate_and_apply(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -153,10 +154,10 @@ def test_cli_flag_on_generate_and_apply(tmp_path: Path, capsys: pytest.CaptureFi
 def test_ats_edit_only_adds_and_is_idempotent(original: bytes, limit: int) -> None:
     apps = select(REGISTRY, Criteria(methods=("card",)))
     on = patch.plist_want(REGISTRY, apps, "myshop", limit=limit, allow_http_content=True)
-    plan = patch.plan_plist(original, on)
+    plan = apply_plist.plan_plist(original, on)
     only_insertions(expanded(original, plan.new, b"array"), plan.new)
-    assert not patch.plan_plist(plan.new, on).changed
+    assert not apply_plist.plan_plist(plan.new, on).changed
     new = plistlib.loads(plan.new)
     assert new["NSAppTransportSecurity"] == ATS["NSAppTransportSecurity"]
     binary = plistlib.dumps(plistlib.loads(original), fmt=plistlib.FMT_BINARY)
-    assert plistlib.loads(patch.plan_plist(binary, on).new) == new
+    assert plistlib.loads(apply_plist.plan_plist(binary, on).new) == new

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from schemegen.apply import edit as patch
+from schemegen.apply import manifest, plist
 from schemegen.registry.model import Registry
 from schemegen.registry.selection import Criteria, select
 from schemegen.registry.validate import load
@@ -71,12 +72,12 @@ def variants(data: bytes) -> dict[str, bytes]:
 def test_manifest_only_adds_lines_and_is_idempotent(registry: Registry, style: str) -> None:
     original = variants(fixture("manifest_basic.xml"))[style]
     want = manifest_want(registry)
-    plan = patch.plan_manifest(original, want)
+    plan = manifest.plan_manifest(original, want)
     added = only_insertions(original, plan.new)
     assert any("kvp.jjy.MispAndroid320" in line for line in added)
     assert any('android:scheme="myshop"' in line for line in added)
     assert any('android:exported="true"' in line for line in added)
-    assert patch.plan_manifest(plan.new, want).changed is False
+    assert manifest.plan_manifest(plan.new, want).changed is False
     if style == "crlf":
         assert b"\n" not in plan.new.replace(b"\r\n", b"")
     if style == "bom":
@@ -88,7 +89,7 @@ def test_manifest_only_adds_lines_and_is_idempotent(registry: Registry, style: s
 
 
 def test_manifest_new_elements_follow_the_layout(registry: Registry) -> None:
-    plan = patch.plan_manifest(fixture("manifest_basic.xml"), manifest_want(registry))
+    plan = manifest.plan_manifest(fixture("manifest_basic.xml"), manifest_want(registry))
     text = plan.new.decode()
     # <queries> goes before <application>, indented like it; packages one unit deeper.
     assert '\n    <queries>\n        <package android:name="kvp.jjy.MispAndroid320" />' in text
@@ -112,7 +113,7 @@ def test_manifest_new_elements_follow_the_layout(registry: Registry) -> None:
 def test_manifest_odd_prefix_single_quotes_and_inline_layout(registry: Registry) -> None:
     original = fixture("manifest_odd.xml")
     want = manifest_want(registry)
-    plan = patch.plan_manifest(original, want)
+    plan = manifest.plan_manifest(original, want)
     text = plan.new.decode()
     assert "\t\t<package a:name='kvp.jjy.MispAndroid320'/>\n" in text
     assert "android:" not in text
@@ -127,25 +128,25 @@ def test_manifest_odd_prefix_single_quotes_and_inline_layout(registry: Registry)
     ) in text
     assert "<data a:scheme='myshop'/>" in text
     assert plan.new.startswith(b"<?xml version='1.0' encoding='UTF-8'?>\n")
-    assert patch.plan_manifest(plan.new, want).changed is False
+    assert manifest.plan_manifest(plan.new, want).changed is False
 
 
 def test_manifest_activity_option_and_self_closing_activity(registry: Registry) -> None:
     want = manifest_want(registry, activity="WebActivity", set_launch_mode=True)
-    plan = patch.plan_manifest(fixture("manifest_odd.xml"), want)
+    plan = manifest.plan_manifest(fixture("manifest_odd.xml"), want)
     text = plan.new.decode()
     assert (
         "\t\t<activity a:name='.WebActivity' a:exported='true' a:launchMode='singleTask'>\n"
         "\t\t\t<intent-filter>\n"
     ) in text
     assert "\t\t</activity>\n\t</application>" in text
-    assert patch.plan_manifest(plan.new, want).changed is False
+    assert manifest.plan_manifest(plan.new, want).changed is False
 
 
 def test_manifest_fix_replaces_aliases_and_removes_duplicates(registry: Registry) -> None:
     original = fixture("manifest_fix.xml")
     want = manifest_want(registry, fix=True, set_launch_mode=True)
-    plan = patch.plan_manifest(original, want)
+    plan = manifest.plan_manifest(original, want)
     text = plan.new.decode()
     assert "com.hanaskard.paycla" not in text
     assert text.count('"com.hanaskcard.paycla"') == 1
@@ -161,11 +162,11 @@ def test_manifest_fix_replaces_aliases_and_removes_duplicates(registry: Registry
     ) in text
     assert 'android:exported="true" android:launchMode="singleTask">' in text
     assert any("alias `com.hanaskard.paycla`" in c for c in plan.changes)
-    assert patch.plan_manifest(plan.new, want).changed is False
+    assert manifest.plan_manifest(plan.new, want).changed is False
 
 
 def test_manifest_without_fix_leaves_aliases(registry: Registry) -> None:
-    plan = patch.plan_manifest(fixture("manifest_fix.xml"), manifest_want(registry))
+    plan = manifest.plan_manifest(fixture("manifest_fix.xml"), manifest_want(registry))
     assert plan.new.decode().count("MispAndroid320") == 2
     assert "com.hanaskard.paycla" in plan.new.decode()
 
@@ -174,7 +175,7 @@ def test_manifest_self_closing_queries_expands(registry: Registry) -> None:
     original = fixture("manifest_basic.xml").replace(
         b"    <uses-permission", b"    <queries />\n    <uses-permission"
     )
-    plan = patch.plan_manifest(original, manifest_want(registry))
+    plan = manifest.plan_manifest(original, manifest_want(registry))
     text = plan.new.decode()
     assert '    <queries>\n        <package android:name="kvp.jjy.MispAndroid320" />' in text
     assert "\n    </queries>\n    <uses-permission" in text
@@ -201,12 +202,12 @@ def test_manifest_self_closing_queries_expands(registry: Registry) -> None:
 )
 def test_manifest_errors(registry: Registry, source: bytes, message: str) -> None:
     with pytest.raises(patch.PatchError, match=message):
-        patch.plan_manifest(source, manifest_want(registry))
+        manifest.plan_manifest(source, manifest_want(registry))
 
 
 def test_unknown_activity_lists_the_candidates(registry: Registry) -> None:
     with pytest.raises(patch.PatchError, match=r"matches no activity .*\.MainActivity"):
-        patch.plan_manifest(fixture("manifest_basic.xml"), manifest_want(registry, activity="X"))
+        manifest.plan_manifest(fixture("manifest_basic.xml"), manifest_want(registry, activity="X"))
 
 
 def test_entity_declarations_are_refused(registry: Registry) -> None:
@@ -215,7 +216,7 @@ def test_entity_declarations_are_refused(registry: Registry) -> None:
         b"<plist><dict><key>a</key><string>&x;</string></dict></plist>"
     )
     with pytest.raises(patch.PatchError):
-        patch.plan_plist(source, plist_want(registry))
+        plist.plan_plist(source, plist_want(registry))
 
 
 # --- Info.plist ---------------------------------------------------------------------------------
@@ -225,10 +226,10 @@ def test_entity_declarations_are_refused(registry: Registry) -> None:
 def test_plist_only_adds_lines_and_is_idempotent(registry: Registry, style: str) -> None:
     original = variants(fixture("plist_basic.plist"))[style]
     want = plist_want(registry)
-    plan = patch.plan_plist(original, want)
+    plan = plist.plan_plist(original, want)
     added = only_insertions(original, plan.new)
     assert "\t\t<string>ispmobile</string>" in "".join(added).replace("\r", "")
-    assert patch.plan_plist(plan.new, want).changed is False
+    assert plist.plan_plist(plan.new, want).changed is False
     data = plistlib.loads(plan.new)
     # the two other entries take no slot of the 25 registry schemes
     assert len(data["LSApplicationQueriesSchemes"]) == 27
@@ -238,7 +239,7 @@ def test_plist_only_adds_lines_and_is_idempotent(registry: Registry, style: str)
 
 
 def test_plist_layout_of_new_url_type(registry: Registry) -> None:
-    plan = patch.plan_plist(fixture("plist_basic.plist"), plist_want(registry))
+    plan = plist.plan_plist(fixture("plist_basic.plist"), plist_want(registry))
     assert (
         "\t\t</dict>\n"
         "\t\t<dict>\n"
@@ -252,7 +253,7 @@ def test_plist_layout_of_new_url_type(registry: Registry) -> None:
 
 
 def test_plist_other_entries_take_no_registry_slot(registry: Registry) -> None:
-    plan = patch.plan_plist(fixture("plist_basic.plist"), plist_want(registry, limit=3))
+    plan = plist.plan_plist(fixture("plist_basic.plist"), plist_want(registry, limit=3))
     assert plistlib.loads(plan.new)["LSApplicationQueriesSchemes"] == [
         "kakaokompassauth",
         "kakaolink",
@@ -261,7 +262,7 @@ def test_plist_other_entries_take_no_registry_slot(registry: Registry) -> None:
         "shinhan-sr-ansimclick",
     ]
     assert any("--ios-query-limit 3 leaves out" in n for n in plan.notes)
-    again = patch.plan_plist(plan.new, plist_want(registry, limit=3))
+    again = plist.plan_plist(plan.new, plist_want(registry, limit=3))
     assert not again.changed
     assert again.notes == ()  # the budget notice is not news on a rerun
 
@@ -269,7 +270,7 @@ def test_plist_other_entries_take_no_registry_slot(registry: Registry) -> None:
 def test_plist_fix(registry: Registry) -> None:
     apps = select(registry, Criteria(methods=("card", "trans")))
     want = patch.plist_want(registry, apps, "myshop", limit=3, fix=True)
-    plan = patch.plan_plist(fixture("plist_fix.plist"), want)
+    plan = plist.plan_plist(fixture("plist_fix.plist"), want)
     values = plistlib.loads(plan.new)["LSApplicationQueriesSchemes"]
     # alias replaced then de-duplicated, `://` stripped then de-duplicated (case-insensitively),
     # the budget's registry schemes added, registry schemes first in priority order, then `tel`
@@ -284,7 +285,7 @@ def test_plist_fix(registry: Registry) -> None:
     assert any(c.startswith("reordered LSApplicationQueriesSchemes") for c in plan.changes)
     late = [n for n in plan.notes if "past --ios-query-limit 3 (" in n]
     assert late and late[0].endswith(": nhappcardansimclick, kftc-bankpay, tel")
-    assert patch.plan_plist(plan.new, want).changed is False
+    assert plist.plan_plist(plan.new, want).changed is False
     text = plan.new.decode()
     assert "  <key>CFBundleURLTypes</key>\n  <array>\n    <dict>\n" in text  # untouched
     assert text.count("<string>myshop</string>") == 1
@@ -292,7 +293,7 @@ def test_plist_fix(registry: Registry) -> None:
 
 def test_plist_empty_array_and_missing_keys(registry: Registry) -> None:
     want = plist_want(registry, limit=2)
-    plan = patch.plan_plist(fixture("plist_empty.plist"), want)
+    plan = plist.plan_plist(fixture("plist_empty.plist"), want)
     text = plan.new.decode()
     assert (
         "    <key>LSApplicationQueriesSchemes</key>\n"
@@ -304,7 +305,7 @@ def test_plist_empty_array_and_missing_keys(registry: Registry) -> None:
         "    <array>\n"
         "        <dict>\n"
     ) in text
-    assert patch.plan_plist(plan.new, want).changed is False
+    assert plist.plan_plist(plan.new, want).changed is False
 
 
 def test_binary_plist_stays_binary(registry: Registry) -> None:
@@ -313,7 +314,7 @@ def test_binary_plist_stays_binary(registry: Registry) -> None:
         fmt=plistlib.FMT_BINARY,
     )
     want = plist_want(registry, limit=5, fix=True)
-    plan = patch.plan_plist(original, want)
+    plan = plist.plan_plist(original, want)
     assert plan.new.startswith(b"bplist00")
     data = plistlib.loads(plan.new)
     assert data["CFBundleName"] == "Shop"
@@ -327,7 +328,7 @@ def test_binary_plist_stays_binary(registry: Registry) -> None:
         "tel",
     ]
     assert data["CFBundleURLTypes"] == [{"CFBundleURLSchemes": ["myshop"]}]
-    assert patch.plan_plist(plan.new, want).changed is False
+    assert plist.plan_plist(plan.new, want).changed is False
 
 
 def test_duplicate_keys_edit_the_last_one_like_plistlib(registry: Registry) -> None:
@@ -336,13 +337,13 @@ def test_duplicate_keys_edit_the_last_one_like_plistlib(registry: Registry) -> N
         b"<dict>\n\t<key>LSApplicationQueriesSchemes</key>\n\t<array/>\n"
         b"\t<key>CFBundleDevelopmentRegion",
     )
-    plan = patch.plan_plist(original, plist_want(registry))
+    plan = plist.plan_plist(original, plist_want(registry))
     assert b"<array/>" in plan.new
     assert plistlib.loads(plan.new)["LSApplicationQueriesSchemes"][0] == "kakaokompassauth"
 
 
 def test_decide_queries_without_fix_never_reorders(registry: Registry) -> None:
     want = plist_want(registry, limit=2)
-    decision = patch.decide_queries(["tel", "sms", "ispmobile"], want)
+    decision = plist.decide_queries(["tel", "sms", "ispmobile"], want)
     assert decision.slots == ("tel", "sms", "ispmobile")
     assert decision.add == ("kb-acp",)

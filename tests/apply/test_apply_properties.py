@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from test_apply_patch import only_insertions
 
 from schemegen.apply import edit as patch
+from schemegen.apply import manifest, plist
 from schemegen.registry.model import Registry
 from schemegen.registry.selection import Criteria, select
 from schemegen.registry.validate import load
@@ -160,9 +161,9 @@ def expanded(original: bytes, new: bytes, tag: bytes) -> bytes:
 @given(manifests(), st.booleans())
 def test_manifest_preservation_and_idempotence(original: bytes, launch_mode: bool) -> None:
     want = patch.manifest_want(REGISTRY, APPS, "myshop", set_launch_mode=launch_mode)
-    plan = patch.plan_manifest(original, want)
+    plan = manifest.plan_manifest(original, want)
     only_insertions(expanded(original, plan.new, b"queries"), plan.new)
-    assert not patch.plan_manifest(plan.new, want).changed
+    assert not manifest.plan_manifest(plan.new, want).changed
     assert plan.new.startswith(codecs.BOM_UTF8) == original.startswith(codecs.BOM_UTF8)
     crlf = b"\r\n" in original
     assert (b"\n" in plan.new.replace(b"\r\n", b"")) == (not crlf)
@@ -172,9 +173,9 @@ def test_manifest_preservation_and_idempotence(original: bytes, launch_mode: boo
 @given(plists(), st.integers(min_value=1, max_value=30))
 def test_plist_preservation_and_idempotence(original: bytes, limit: int) -> None:
     want = patch.plist_want(REGISTRY, APPS, "myshop", limit=limit)
-    plan = patch.plan_plist(original, want)
+    plan = plist.plan_plist(original, want)
     only_insertions(expanded(original, plan.new, b"array"), plan.new)
-    assert not patch.plan_plist(plan.new, want).changed
+    assert not plist.plan_plist(plan.new, want).changed
     old, new = plistlib.loads(original), plistlib.loads(plan.new)
     for key, value in old.items():
         if key not in (patch.QUERIES_KEY, patch.URL_TYPES_KEY):
@@ -188,9 +189,9 @@ def test_plist_preservation_and_idempotence(original: bytes, limit: int) -> None
 @given(plists(), st.integers(min_value=1, max_value=30))
 def test_plist_fix_is_idempotent(original: bytes, limit: int) -> None:
     want = patch.plist_want(REGISTRY, APPS, "myshop", limit=limit, fix=True)
-    plan = patch.plan_plist(original, want)
-    assert not patch.plan_plist(plan.new, want).changed
+    plan = plist.plan_plist(original, want)
+    assert not plist.plan_plist(plan.new, want).changed
     binary = plistlib.dumps(plistlib.loads(original), fmt=plistlib.FMT_BINARY)
-    binary_plan = patch.plan_plist(binary, want)
+    binary_plan = plist.plan_plist(binary, want)
     assert binary_plan.new.startswith(b"bplist")
     assert plistlib.loads(binary_plan.new) == plistlib.loads(plan.new)
