@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 
 from schemegen.core.diagnostics import Diagnostic, Severity
 from schemegen.core.documents import MAX_BYTES, Document, Manifest, Plist
-from schemegen.lint.rules import android, ios
+from schemegen.lint.rules import ios, manifest_views
 from schemegen.lint.rules.common import listing
 from schemegen.lint.rules.sources import Registered
 
@@ -33,8 +33,8 @@ def registered(docs: Iterable[Document]) -> list[Registered]:
         if isinstance(doc, Manifest) and not doc.is_library:
             found += [
                 Registered(s.value, doc.path, s.line)
-                for f in android.filters(doc)
-                if f.is_activity and android.VIEW in f.actions
+                for f in manifest_views.filters(doc)
+                if f.is_activity and manifest_views.VIEW in f.actions
                 for s in f.custom
                 if s.value is not None
             ]

@@ -10,7 +10,7 @@ from pathlib import PurePath
 from schemegen.core.diagnostics import Diagnostic, Rule, Severity
 from schemegen.core.documents import Document, Manifest, Plist
 from schemegen.core.record import record
-from schemegen.lint.rules import android, ios
+from schemegen.lint.rules import ios, manifest_views
 from schemegen.lint.rules.common import LintContext, listing, unwanted_status
 
 
@@ -80,11 +80,13 @@ def projects(documents: Iterable[Document]) -> tuple[Project, ...]:
     )
 
 
-def _android_schemes(manifest: Manifest) -> list[android.Value]:
+def _android_schemes(manifest: Manifest) -> list[manifest_views.Value]:
     return [
         s
-        for f in android.filters(manifest)
-        if f.is_activity and android.VIEW in f.actions and android.BROWSABLE in f.categories
+        for f in manifest_views.filters(manifest)
+        if f.is_activity
+        and manifest_views.VIEW in f.actions
+        and manifest_views.BROWSABLE in f.categories
         for s in f.custom
     ]
 
@@ -151,7 +153,7 @@ def return_scheme_mismatch(project: Project, context: LintContext) -> Iterator[D
         # Only the launcher activity's deep links are return-scheme candidates: SDK callback
         # activities (Kakao login, Sign in with Apple) have schemes iOS registers elsewhere.
         android_values = {
-            s.value for f in android.return_filters(manifest, context) for s in f.custom
+            s.value for f in manifest_views.return_filters(manifest, context) for s in f.custom
         }
         if (
             context.app_scheme is None
@@ -207,7 +209,7 @@ def payment_app_coverage_mismatch(project: Project, context: LintContext) -> Ite
     """
     packages, schemes = context.registry.package_owner, context.scheme_owner
     for manifest, plist in project.pairs():
-        values = [p.value for p in android.queries_packages(manifest) if p.value is not None]
+        values = [p.value for p in manifest_views.queries_packages(manifest) if p.value is not None]
         on_android = {packages[p].id: p for p in values if p in packages}
         entries = list(dict.fromkeys(e.value.lower() for e in ios.query_entries(plist)))
         on_ios = {schemes[s].id: s for s in entries if s in schemes}
@@ -232,7 +234,7 @@ def payment_app_coverage_mismatch(project: Project, context: LintContext) -> Ite
         if lacking:
             yield PAYMENT_APP_COVERAGE_MISMATCH.diagnostic(
                 manifest.path,
-                android.queries_line(manifest),
+                manifest_views.queries_line(manifest),
                 f"{len(lacking)} payment app(s) in the LSApplicationQueriesSchemes of {plist.path} "
                 f"are missing here: "
                 f"{listing(f'`{a.android_packages[0]}` ({a.id})' for a in lacking)}",
