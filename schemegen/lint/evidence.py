@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 
 from schemegen.core.diagnostics import Diagnostic, Severity
 from schemegen.core.documents import MAX_BYTES, Document, Manifest, Plist
-from schemegen.lint.rules import ios, manifest_views
+from schemegen.lint.rules import manifest_views, plist_views
 from schemegen.lint.rules.common import listing
 from schemegen.lint.rules.sources import Registered
 
@@ -39,7 +39,7 @@ def registered(docs: Iterable[Document]) -> list[Registered]:
                 if s.value is not None
             ]
         elif isinstance(doc, Plist) and doc.is_app:
-            found += [Registered(e.value, doc.path, e.line) for e in ios.url_schemes(doc)]
+            found += [Registered(e.value, doc.path, e.line) for e in plist_views.url_schemes(doc)]
     return found
 
 

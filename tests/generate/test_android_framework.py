@@ -91,7 +91,7 @@ def write_sources(root: Path, lang: str) -> list[Path]:
     paths = []
     for view in views(lang).values():
         for target in TARGETS:
-            if target.lang != lang:
+            if target.lang != lang or "native" not in target.frameworks:
                 continue
             name = Path(target_path(target, view.class_prefix)).name
             path = root.joinpath(*view.java_package.split("."), name)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from schemegen.core.diagnostics import Diagnostic, Rule
 from schemegen.core.documents import Document, Manifest, Plist
-from schemegen.lint.rules import android, crossfile, expo, inputs, ios, sources
+from schemegen.lint.rules import android, crossfile, expo, inputs, ios, ios_url_types, sources
 from schemegen.lint.rules.common import LintContext
 
 RULES: tuple[Rule, ...] = (
@@ -29,7 +29,7 @@ def check_document(doc: Document, context: LintContext) -> list[Diagnostic]:
     if isinstance(doc, Manifest):
         found.extend(d for rule in android.RULES for d in rule.check(doc, context))
         # placeholder-value covers every place a return scheme is registered
-        found.extend(ios.PLACEHOLDER_VALUE.check(doc, context))
+        found.extend(ios_url_types.PLACEHOLDER_VALUE.check(doc, context))
     elif isinstance(doc, Plist):
         found.extend(d for rule in ios.RULES for d in rule.check(doc, context))
     return found

@@ -10,7 +10,7 @@ from pathlib import PurePath
 from schemegen.core.diagnostics import Diagnostic, Rule, Severity
 from schemegen.core.documents import Document, Manifest, Plist
 from schemegen.core.record import record
-from schemegen.lint.rules import ios, manifest_views
+from schemegen.lint.rules import manifest_views, plist_views
 from schemegen.lint.rules.common import LintContext, listing, unwanted_status
 
 
@@ -135,7 +135,8 @@ def return_scheme_mismatch(project: Project, context: LintContext) -> Iterator[D
         }
         if context.app_scheme is not None:
             known.setdefault(context.app_scheme, "--app-scheme")
-        on_ios = [e for e in ios.url_schemes(plist) if ios.is_checkable(e.value, context)]
+        schemes = plist_views.url_schemes(plist)
+        on_ios = [e for e in schemes if plist_views.is_checkable(e.value, context)]
         case_only = False
         for entry in on_ios:
             if entry.value in known:
@@ -164,7 +165,7 @@ def return_scheme_mismatch(project: Project, context: LintContext) -> Iterator[D
         ):
             yield RETURN_SCHEME_MISMATCH.diagnostic(
                 plist.path,
-                ios.key_line(plist, ios.URL_TYPES),
+                plist_views.key_line(plist, plist_views.URL_TYPES),
                 f"no URL scheme in common with {manifest.path}: Android "
                 f"{listing(f'`{v}`' for v in sorted(v for v in android_values if v))}, iOS "
                 f"{listing(f'`{e.value}`' for e in on_ios)}",
@@ -211,7 +212,7 @@ def payment_app_coverage_mismatch(project: Project, context: LintContext) -> Ite
     for manifest, plist in project.pairs():
         values = [p.value for p in manifest_views.queries_packages(manifest) if p.value is not None]
         on_android = {packages[p].id: p for p in values if p in packages}
-        entries = list(dict.fromkeys(e.value.lower() for e in ios.query_entries(plist)))
+        entries = list(dict.fromkeys(e.value.lower() for e in plist_views.query_entries(plist)))
         on_ios = {schemes[s].id: s for s in entries if s in schemes}
         if not on_android or not on_ios:
             continue
@@ -223,7 +224,7 @@ def payment_app_coverage_mismatch(project: Project, context: LintContext) -> Ite
             if lacking:
                 yield PAYMENT_APP_COVERAGE_MISMATCH.diagnostic(
                     plist.path,
-                    ios.key_line(plist, ios.QUERIES),
+                    plist_views.key_line(plist, plist_views.QUERIES),
                     f"{len(lacking)} payment app(s) in the `<queries>` of {manifest.path} are "
                     f"missing here: {listing(f'`{a.ios_schemes[0]}` ({a.id})' for a in lacking)}",
                     fix="add their schemes, or remove the apps from the Android list",
