@@ -284,7 +284,7 @@ def _parser() -> etree.XMLParser:
 def _lxml_root(data: bytes) -> etree._Element:
     from lxml import etree
 
-    from schemegen.core.documents import unsafe_xml, xml_encoding_problem
+    from schemegen.core.parsing import unsafe_xml, xml_encoding_problem
 
     encoding = xml_encoding_problem(data)
     if encoding is not None:
@@ -616,7 +616,7 @@ def _refuse_unreadable_plist(original: bytes) -> None:
     invalid before the edit would otherwise fail the check of the patched output.
     """
     from schemegen.core.documents import Unreadable
-    from schemegen.core.documents import parse as read_plist
+    from schemegen.core.parsing import parse as read_plist
 
     checked = read_plist(original, "Info.plist")
     if isinstance(checked, Unreadable):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from schemegen.core import jsonc
 from schemegen.core.atomic import WriteError, check_inside
-from schemegen.core.documents import ReadError, read_limited
+from schemegen.core.parsing import ReadError, read_limited
 
 ANDROID_APP = Path("android/app/src/main/AndroidManifest.xml")
 SKIP_DIRS = frozenset({"build", ".gradle", "Pods", "node_modules", "DerivedData", ".git", ".build"})
@@ -184,7 +184,8 @@ def dependencies(folder: Path) -> set[str]:
 
 def _candidates(root: Path, files: Sequence[Path]) -> tuple[list[Path], list[Path]]:
     """The app manifests and app Info.plists among `files` (lint's discovery under `root`)."""
-    from schemegen.core.documents import Manifest, Plist, Unreadable, read_document
+    from schemegen.core.documents import Manifest, Plist, Unreadable
+    from schemegen.core.parsing import read_document
 
     manifests: list[Path] = []
     plists: list[Path] = []

@@ -206,7 +206,7 @@ def detected_framework(root: Path) -> str:
 
 
 def read_input(path: Path) -> bytes:
-    from schemegen.core.documents import ReadError, read_limited
+    from schemegen.core.parsing import ReadError, read_limited
 
     try:
         return read_limited(path)
@@ -239,7 +239,7 @@ def overlays_for(args: argparse.Namespace, paths: Sequence[str] = ()) -> list[st
 
 def read_text_file(name: str, what: str) -> str:
     """A registry file, refused before reading when larger than the registry's limit."""
-    from schemegen.core.documents import ReadError, read_limited
+    from schemegen.core.parsing import ReadError, read_limited
     from schemegen.registry.model import MAX_BYTES
 
     try:

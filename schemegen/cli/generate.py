@@ -212,7 +212,8 @@ def _flutter_webview(choice: str | None, project: Path, framework: str) -> str:
 def _check_drift(out: Path, files: dict[str, str]) -> int:
     import difflib
 
-    from schemegen.core.documents import MAX_BYTES, ReadError, read_limited
+    from schemegen.core.documents import MAX_BYTES
+    from schemegen.core.parsing import ReadError, read_limited
 
     drift = False
     for name, expected in files.items():

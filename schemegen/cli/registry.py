@@ -245,7 +245,7 @@ def _scan_files(paths: Sequence[str]) -> list[str]:
 
 
 def _registry_scan(args: argparse.Namespace) -> int:
-    from schemegen.core import documents
+    from schemegen.core import parsing
     from schemegen.registry import scan
 
     reg = load_registry(overlays_for(args, args.paths))
@@ -254,7 +254,7 @@ def _registry_scan(args: argparse.Namespace) -> int:
     unreadable = []
     for path in files:
         try:
-            occurrences += scan.read_occurrences(documents.read_document(path))
+            occurrences += scan.read_occurrences(parsing.read_document(path))
         except scan.ScanError as error:
             unreadable.append(str(error))
             err(f"warning: {error}")

@@ -14,15 +14,8 @@ from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
 from schemegen.core.diagnostics import Diagnostic, Severity
-from schemegen.core.documents import (
-    Document,
-    Manifest,
-    Plist,
-    Problem,
-    ProblemKind,
-    Unreadable,
-    read_document,
-)
+from schemegen.core.documents import Document, Manifest, Plist, Problem, ProblemKind, Unreadable
+from schemegen.core.parsing import read_document
 from schemegen.core.record import record
 from schemegen.lint import evidence
 from schemegen.lint.rules import LintContext, check_document, check_projects

@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from schemegen.cli.main import main
-from schemegen.core import documents
-from schemegen.core.documents import Manifest, ProblemKind, Unreadable, parse
+from schemegen.core import documents, parsing
+from schemegen.core.documents import Manifest, ProblemKind, Unreadable
+from schemegen.core.parsing import parse
 
 ANDROID = "http://schemas.android.com/apk/res/android"
 ENTITY_BODY = f"""<!DOCTYPE manifest [<!ENTITY s "myshop">]>
@@ -75,11 +76,11 @@ def test_the_parsed_tree_is_checked_too() -> None:
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     root = etree.fromstring(ENTITY_BODY.encode("utf-32"), parser)
     assert root[0][0][0][1].get(f"{{{ANDROID}}}scheme") == "myshop"  # lxml expanded it
-    with pytest.raises(documents._Refused, match="encoding `UTF-32"):
-        documents._refuse_parsed_dtd(root)
+    with pytest.raises(parsing._Refused, match="encoding `UTF-32"):
+        parsing._refuse_parsed_dtd(root)
     root = etree.fromstring(ENTITY_BODY.encode(), parser)
-    with pytest.raises(documents._Refused, match="internal subset"):
-        documents._refuse_parsed_dtd(root)
+    with pytest.raises(parsing._Refused, match="internal subset"):
+        parsing._refuse_parsed_dtd(root)
 
 
 CODECS = st.sampled_from(["utf-8", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-be"])

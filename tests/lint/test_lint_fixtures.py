@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from schemegen.core import documents
+from schemegen.core import parsing
 from schemegen.lint import run as lint
 from schemegen.lint.rules import LintContext
 from schemegen.registry.selection import Criteria
@@ -97,7 +97,7 @@ def context(options: dict[str, str]) -> LintContext:
 def test_fixture(case: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     expected, options = expectations(case)
     if "max_bytes" in options:
-        monkeypatch.setattr(documents, "MAX_BYTES", int(options["max_bytes"]))
+        monkeypatch.setattr(parsing, "MAX_BYTES", int(options["max_bytes"]))
     base = case if case.is_dir() else case.parent
     result = lint.run([case], context(options))
     actual = sorted(

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from schemegen.core import documents
+from schemegen.core import documents, parsing
 
 TIMEOUT = 120
 SECRET = "TOP-SECRET-7f3a9c"
@@ -232,7 +232,7 @@ def test_directory_named_like_a_plist_and_symlink_loops(tmp_path: Path) -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=400))
 def test_garbage_binary_plists_never_crash(data: bytes) -> None:
-    document = documents.parse(b"bplist00" + data, "Info.plist")
+    document = parsing.parse(b"bplist00" + data, "Info.plist")
     assert isinstance(document, documents.Plist | documents.Unreadable)
 
 
@@ -248,7 +248,7 @@ def test_truncated_and_corrupted_real_plists_never_crash(data: st.DataObject) ->
     cut = data.draw(st.integers(0, len(blob)))
     for index in data.draw(st.lists(st.integers(0, len(blob) - 1), max_size=6)):
         blob[index] = data.draw(st.integers(0, 255))
-    document = documents.parse(bytes(blob[:cut] if cut else blob), "Info.plist")
+    document = parsing.parse(bytes(blob[:cut] if cut else blob), "Info.plist")
     assert isinstance(document, documents.Plist | documents.Unreadable)
 
 
@@ -257,5 +257,5 @@ def test_truncated_and_corrupted_real_plists_never_crash(data: st.DataObject) ->
     st.text(alphabet=st.sampled_from(list("<>/!?[]&;%'\"= abkeyplistdicmanfst-\n")), max_size=300)
 )
 def test_xmlish_text_never_crashes(text: str) -> None:
-    document = documents.parse(text.encode("utf-8"), "AndroidManifest.xml")
+    document = parsing.parse(text.encode("utf-8"), "AndroidManifest.xml")
     assert isinstance(document, documents.Manifest | documents.Plist | documents.Unreadable)

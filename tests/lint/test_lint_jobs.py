@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from schemegen.cli.main import main
-from schemegen.core.documents import read_document
+from schemegen.core.parsing import read_document
 from schemegen.lint import rules
 from schemegen.lint import run as lint
 from schemegen.lint.rules import LintContext

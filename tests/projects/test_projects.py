@@ -11,7 +11,8 @@ from conftest import corpus_dir
 
 from schemegen.cli.main import main
 from schemegen.core.diagnostics import Diagnostic, Severity
-from schemegen.core.documents import Manifest, read_document
+from schemegen.core.documents import Manifest
+from schemegen.core.parsing import read_document
 from schemegen.lint import run as lint
 from schemegen.lint.rules import LintContext
 from schemegen.registry.model import Registry

@@ -10,7 +10,7 @@ import pytest
 from conftest import corpus_dir
 
 from schemegen.cli.main import main
-from schemegen.core import documents
+from schemegen.core import parsing
 from schemegen.registry import scan, validate
 from schemegen.registry.scan import Kind
 
@@ -62,7 +62,7 @@ def scan_dir(tmp_path: Path) -> scan.ScanResult:
     occurrences = []
     for path in sorted(tmp_path.rglob("*")):
         if path.is_file():
-            occurrences += scan.read_occurrences(documents.read_document(path))
+            occurrences += scan.read_occurrences(parsing.read_document(path))
     return scan.scan(reg, occurrences)
 
 

@@ -5,12 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from schemegen.core.diagnostics import Diagnostic, Rule, Severity
-from schemegen.core.documents import (
-    Manifest,
-    filter_categories,
-    is_build_reference,
-    is_launcher,
-)
+from schemegen.core.documents import Manifest, filter_categories, is_build_reference, is_launcher
 from schemegen.lint.rules.common import (
     LintContext,
     scheme_problem,

@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from schemegen.core.diagnostics import Diagnostic, Rule, Severity
-from schemegen.core.documents import (
-    Plist,
-)
+from schemegen.core.documents import Plist
 from schemegen.lint.rules.common import (
     HARD_LIMIT,
     LintContext,

@@ -5,13 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import cached_property
 
-from schemegen.core.documents import (
-    Manifest,
-    Node,
-    filter_actions,
-    filter_categories,
-    is_launcher,
-)
+from schemegen.core.documents import Manifest, Node, filter_actions, filter_categories, is_launcher
 from schemegen.core.record import record
 from schemegen.lint.rules.common import (
     SYSTEM_SCHEMES,

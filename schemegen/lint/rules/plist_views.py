@@ -4,14 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from schemegen.core.documents import (
-    PArray,
-    PDict,
-    Plist,
-    PScalar,
-    PValue,
-    is_build_reference,
-)
+from schemegen.core.documents import PArray, PDict, Plist, PScalar, PValue, is_build_reference
 from schemegen.lint.rules.common import (
     LintContext,
     per_document,
