@@ -59,3 +59,9 @@ def test_the_check_sees_an_upward_import() -> None:
     tree = ast.parse("def f():\n    from schemegen.apply.edit import Plan\n")
     assert imported(tree) >= {"schemegen.apply.edit"}
     assert stage("schemegen.apply.edit") not in ALLOWED["lint"]
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_each_module_stays_small_enough_to_own_one_idea(path: Path) -> None:
+    lines = path.read_text(encoding="utf-8").count("\n")
+    assert lines <= 700, f"{path.relative_to(PACKAGE)} has {lines} lines: split it by concern"

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from schemegen.core.diagnostics import Diagnostic, Rule, Severity
+from schemegen.core.record import record
 from schemegen.lint.rules.common import LintContext
 
 
-@dataclass(frozen=True)
+@record
 class ExpoCode:
     """An app.config.js/ts that lint could not read without running it, and why."""
 

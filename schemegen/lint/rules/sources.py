@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from schemegen.core.diagnostics import Diagnostic, Rule, Severity
+from schemegen.core.record import record
 from schemegen.lint.rules.common import LintContext, listing
 from schemegen.registry import schemes
 
 
-@dataclass(frozen=True)
+@record
 class Registered:
     """A return scheme a manifest filter or a CFBundleURLSchemes entry registers."""
 
@@ -19,7 +19,7 @@ class Registered:
     line: int | None
 
 
-@dataclass(frozen=True)
+@record
 class SourceScan:
     """What the source scan of one run found: (value, path, line) per payment call."""
 
