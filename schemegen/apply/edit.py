@@ -469,7 +469,7 @@ class New:
     text: str | None = None
 
 
-def _escape(value: str, quote: str = "") -> str:
+def escape_xml_text(value: str, quote: str = "") -> str:
     value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     if quote == '"':
         value = value.replace('"', "&quot;")
@@ -508,9 +508,9 @@ class Editor:
     def render(self, new: New, indent: str, quote: str | None = None) -> str:
         doc = self.doc
         q = quote or doc.quote
-        attrs = "".join(f" {name}={q}{_escape(value, q)}{q}" for name, value in new.attrs)
+        attrs = "".join(f" {name}={q}{escape_xml_text(value, q)}{q}" for name, value in new.attrs)
         if new.text is not None:
-            return f"<{new.tag}{attrs}>{_escape(new.text)}</{new.tag}>"
+            return f"<{new.tag}{attrs}>{escape_xml_text(new.text)}</{new.tag}>"
         if not new.children:
             return f"<{new.tag}{attrs}{doc.empty_close}"
         inner = indent + doc.unit
@@ -577,10 +577,12 @@ class Editor:
     def set_attr(self, node: Node, qname: str, clark: str, value: str) -> None:
         existing = node.attr(clark)
         if existing is not None:
-            self.splice(existing.value_start, existing.value_end, _escape(value, existing.quote))
+            self.splice(
+                existing.value_start, existing.value_end, escape_xml_text(value, existing.quote)
+            )
             return
         quote = node.attrs[-1].quote if node.attrs else self.doc.quote
-        rendered = f"{qname}={quote}{_escape(value, quote)}{quote}"
+        rendered = f"{qname}={quote}{escape_xml_text(value, quote)}{quote}"
         if node.attrs:
             last = node.attrs[-1]
             gap = _gap(self.doc.text, last.start)
@@ -593,9 +595,9 @@ class Editor:
 
     def set_text(self, node: Node, value: str) -> None:
         if node.self_closing:
-            self.splice(node.close_ws, node.open_end, f">{_escape(value)}</{node.tag}>")
+            self.splice(node.close_ws, node.open_end, f">{escape_xml_text(value)}</{node.tag}>")
         else:
-            self.splice(node.open_end, node.close_start, _escape(value))
+            self.splice(node.open_end, node.close_start, escape_xml_text(value))
 
     def _quote_near(self, node: Node) -> str:
         for candidate in (node, *node.children):
@@ -604,11 +606,11 @@ class Editor:
         return self.doc.quote
 
 
-def _check_xml(new: bytes) -> None:
+def check_xml(new: bytes) -> None:
     _lxml_root(new)
 
 
-def _refuse_unreadable_plist(original: bytes) -> None:
+def refuse_unreadable_plist(original: bytes) -> None:
     """Refuse a plist lint cannot read (SG0xx) or plistlib cannot load, before any edit.
 
     Lint's reader bounds depth, so it refuses reference cycles and deep nesting, which
@@ -627,7 +629,7 @@ def _refuse_unreadable_plist(original: bytes) -> None:
         raise PatchError(f"the plist does not load: {error}") from None
 
 
-def _check_plist(new: bytes) -> None:
+def check_plist(new: bytes) -> None:
     _lxml_root(new)
     try:
         plistlib.loads(new)
@@ -635,7 +637,7 @@ def _check_plist(new: bytes) -> None:
         raise PatchError(f"internal error: the patched plist does not parse: {error}") from None
 
 
-def _finish(
+def finish_plan(
     doc: Doc,
     editor: Editor,
     original: bytes,

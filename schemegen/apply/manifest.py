@@ -18,9 +18,9 @@ from schemegen.apply.edit import (
     Node,
     PatchError,
     Plan,
-    _check_xml,
-    _escape,
-    _finish,
+    check_xml,
+    escape_xml_text,
+    finish_plan,
     parse,
 )
 
@@ -61,7 +61,7 @@ def plan_manifest(original: bytes, want: ManifestWant) -> Plan:
         editor.set_attr(activity, f"{prefix}:launchMode", _a("launchMode"), "singleTask")
         was = mode or "standard"
         changes.append(f'set android:launchMode="singleTask" on `{label}` (was {was})')
-    return _finish(doc, editor, original, changes, notes, check=_check_xml)
+    return finish_plan(doc, editor, original, changes, notes, check=check_xml)
 
 
 def _prefix(node: Node) -> str:
@@ -95,7 +95,7 @@ def _plan_queries(editor: Editor, want: ManifestWant, changes: list[str]) -> Non
             if real != name:
                 attr = node.attr(_a("name"))
                 assert attr is not None
-                editor.splice(attr.value_start, attr.value_end, _escape(real, attr.quote))
+                editor.splice(attr.value_start, attr.value_end, escape_xml_text(real, attr.quote))
                 changes.append(f"replaced <package> alias `{name}` by `{real}`")
             seen.add(real)
     missing = [p for p in want.packages if p not in seen]

@@ -19,10 +19,10 @@ from schemegen.apply.edit import (
     PatchError,
     Plan,
     PlistWant,
-    _check_plist,
-    _finish,
-    _refuse_unreadable_plist,
+    check_plist,
+    finish_plan,
     parse,
+    refuse_unreadable_plist,
 )
 
 if TYPE_CHECKING:
@@ -159,7 +159,7 @@ def plan_plist(original: bytes, want: PlistWant) -> Plan:
     if original.startswith(b"bplist"):
         return _plan_binary_plist(original, want)
     doc = parse(original)
-    _refuse_unreadable_plist(original)
+    refuse_unreadable_plist(original)
     if doc.root.tag != "plist":
         raise PatchError(f"root element is <{doc.root.tag}>, not <plist>")
     top = doc.root.children[0] if doc.root.children else None
@@ -177,7 +177,7 @@ def plan_plist(original: bytes, want: PlistWant) -> Plan:
         new_pairs += _plan_xml_web_content(editor, pairs.get(ATS_KEY), changes)
     if new_pairs:
         _append_pairs(editor, top, new_pairs)
-    return _finish(doc, editor, original, changes, notes, check=_check_plist)
+    return finish_plan(doc, editor, original, changes, notes, check=check_plist)
 
 
 def _plan_xml_queries(
@@ -272,7 +272,7 @@ def _append_pairs(editor: Editor, top: Node, pairs: Sequence[tuple[str, New]]) -
 
 
 def _plan_binary_plist(original: bytes, want: PlistWant) -> Plan:
-    _refuse_unreadable_plist(original)
+    refuse_unreadable_plist(original)
     try:
         data = plistlib.loads(original)
     except (plistlib.InvalidFileException, ValueError, TypeError, OverflowError) as error:

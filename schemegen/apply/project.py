@@ -12,10 +12,10 @@ from pathlib import Path
 from schemegen.core import jsonc
 from schemegen.core.atomic import WriteError, check_inside
 from schemegen.core.parsing import ReadError, read_limited
+from schemegen.lint.expo import JS_CONFIGS, is_config_name
 
 ANDROID_APP = Path("android/app/src/main/AndroidManifest.xml")
 SKIP_DIRS = frozenset({"build", ".gradle", "Pods", "node_modules", "DerivedData", ".git", ".build"})
-EXPO_JS_CONFIGS = ("app.config.js", "app.config.ts", "app.config.mjs", "app.config.cjs")
 BUILD_PROPERTIES = "expo-build-properties"
 
 
@@ -118,33 +118,24 @@ def detect_framework(root: Path) -> tuple[str, str]:
 def expo_config(root: Path) -> str | None:
     """The Expo app config of `root` (app.json with an `expo` key or expo installed, or
     app.config.*), or None."""
-    installed = "expo" in _dependencies(root)
-    if (root / "app.json").is_file() and ("expo" in _app_json_keys(root / "app.json") or installed):
+    app_json = root / "app.json"
+    # package.json first: a broken app.json of an Expo app is reported where it is edited
+    if app_json.is_file() and ("expo" in _dependencies(root) or "expo" in _app_json_keys(app_json)):
         return "app.json"
-    return next((name for name in EXPO_JS_CONFIGS if (root / name).is_file()), None)
+    return next((name for name in JS_CONFIGS if (root / name).is_file()), None)
 
 
 def is_expo_app(folder: Path) -> bool:
     """An app.config.*, or an app.json with Expo in package.json (or an `expo` key)."""
-    if any((folder / name).is_file() for name in EXPO_JS_CONFIGS):
-        return True  # only Expo reads app.config.*
-    if not (folder / "app.json").is_file():
-        return False
-    if "expo" in dependencies(folder):
-        return True
-    return "expo" in _app_json_keys(folder / "app.json")
+    return expo_config(folder) is not None
 
 
 def expo_app(root: Path, files: Sequence[Path]) -> Path | None:
     """The Expo app at `root`, or the single one among `files` (a monorepo's apps/x)."""
     if is_expo_app(root):
         return root
-    folders = {p.parent for p in files if _is_expo_config(p) and is_expo_app(p.parent)}
+    folders = {p.parent for p in files if is_config_name(p.name) and is_expo_app(p.parent)}
     return _choose(sorted(folders), root, "Expo app", "a path to the app folder")
-
-
-def _is_expo_config(path: Path) -> bool:
-    return path.name == "app.json" or path.name in EXPO_JS_CONFIGS
 
 
 def _discover(root: Path) -> list[str]:
@@ -155,7 +146,7 @@ def _discover(root: Path) -> list[str]:
 
 
 def _expo_project(root: Path, app: Path) -> Project:
-    js = [name for name in EXPO_JS_CONFIGS if (app / name).is_file()]
+    js = [name for name in JS_CONFIGS if (app / name).is_file()]
     if not (app / "app.json").is_file():
         raise ExpoJsConfig(_rel(app / js[0], root))
     notes = []
@@ -190,7 +181,7 @@ def _candidates(root: Path, files: Sequence[Path]) -> tuple[list[Path], list[Pat
     manifests: list[Path] = []
     plists: list[Path] = []
     for name in files:
-        if _is_expo_config(name):
+        if is_config_name(name.name):
             continue  # an Expo config (here with --framework native): not a native file
         doc = read_document(name, _rel(name, root))
         if isinstance(doc, Unreadable):
@@ -242,7 +233,7 @@ def _kind(root: Path) -> str:
     )
     kinds = (
         (
-            not native and (app_json or any((root / n).is_file() for n in EXPO_JS_CONFIGS)),
+            not native and (app_json or any((root / n).is_file() for n in JS_CONFIGS)),
             "Expo (managed)",
         ),
         ("react-native" in dependencies or "expo" in dependencies, "React Native"),

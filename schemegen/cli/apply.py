@@ -27,7 +27,7 @@ from schemegen.cli.common import (
     refuse_placeholder,
     selection_criteria,
 )
-from schemegen.cli.generate import _flutter_webview
+from schemegen.cli.generate import chosen_flutter_webview
 
 if TYPE_CHECKING:
     from schemegen.apply.edit import ManifestWant, Plan, PlistWant
@@ -363,7 +363,7 @@ def _framework_plans(
 
     if framework == "native":
         return {}, None
-    webview = _flutter_webview(args.flutter_webview, root, framework)
+    webview = chosen_flutter_webview(args.flutter_webview, root, framework)
     places: Mapping[str, str] = handlers.PLACES
     java_package = args.java_package or generate.Options.java_package
     if framework in ("flutter", "capacitor"):

@@ -149,7 +149,7 @@ def _generate(args: argparse.Namespace) -> int:
         platforms=tuple(args.platform),
         langs=tuple(args.lang),
         framework=framework,
-        flutter_webview=_flutter_webview(args.flutter_webview, Path(args.project), framework),
+        flutter_webview=chosen_flutter_webview(args.flutter_webview, Path(args.project), framework),
     )
     try:
         result = generate.generate(reg, selection_criteria(args), options)
@@ -188,7 +188,7 @@ def _generate(args: argparse.Namespace) -> int:
     return Exit.OK
 
 
-def _flutter_webview(choice: str | None, project: Path, framework: str) -> str:
+def chosen_flutter_webview(choice: str | None, project: Path, framework: str) -> str:
     """--flutter-webview, else the plugin the project's pubspec.yaml lists (Flutter only)."""
     from schemegen.apply import placement
 

@@ -54,6 +54,9 @@ def _initialiser(cls: type[Any], specs: dict[str, _Field]) -> Callable[..., None
     count = len(names)
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        if len(args) == count and not kwargs:  # the common call on hot paths: every field
+            self.__dict__.update(zip(names, args, strict=True))
+            return
         if len(args) > count:
             raise TypeError(f"{cls.__name__}() takes {count} arguments, {len(args)} given")
         values = self.__dict__

@@ -146,14 +146,14 @@ def _calendar_problem(value: object) -> str | None:
 def _date_findings(doc: Located) -> Iterator[Finding]:
     data = doc.data if isinstance(doc.data, dict) else {}
     places: list[tuple[tuple[str | int, ...], object]] = [(("updated",), data.get("updated"))]
-    for index, source in enumerate(_list(data.get("sources"))):
+    for index, source in enumerate(as_list(data.get("sources"))):
         if isinstance(source, dict):
             for key in ("seen", "read", "date"):
                 if key in source:
                     places.append((("sources", index, key), source.get(key)))
-    for index, app in enumerate(_list(data.get("apps"))):
+    for index, app in enumerate(as_list(data.get("apps"))):
         if isinstance(app, dict):
-            for ref_index, ref in enumerate(_list(app.get("sources"))):
+            for ref_index, ref in enumerate(as_list(app.get("sources"))):
                 if isinstance(ref, dict):
                     places.append((("apps", index, "sources", ref_index), ref.get("seen")))
     for path, value in places:
@@ -163,7 +163,7 @@ def _date_findings(doc: Located) -> Iterator[Finding]:
             yield Finding(doc.origin, doc.line(path), name, Severity.ERROR, message)
 
 
-def _list(value: object) -> list[Any]:
+def as_list(value: object) -> list[Any]:
     return value if isinstance(value, list) else []
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from schemegen.registry import selection, validate
-from schemegen.registry.check import _list
+from schemegen.registry.check import as_list
 from schemegen.registry.load import Located
 from schemegen.registry.model import Registry, RegistryError
 
@@ -70,7 +70,7 @@ def _apps_by_id(doc: Located) -> dict[str, dict[str, Any]]:
     data = doc.data if isinstance(doc.data, dict) else {}
     return {
         a["id"]: a
-        for a in _list(data.get("apps"))
+        for a in as_list(data.get("apps"))
         if isinstance(a, dict) and isinstance(a.get("id"), str)
     }
 
@@ -207,7 +207,7 @@ def _summary(raw: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _keyed(items: object, key: str) -> dict[str, Any]:
-    return {str(i.get(key, i.get("pattern"))): i for i in _list(items) if isinstance(i, dict)}
+    return {str(i.get(key, i.get("pattern"))): i for i in as_list(items) if isinstance(i, dict)}
 
 
 def diff(

@@ -28,7 +28,7 @@ from schemegen.registry.model import (
 )
 
 _ID = re.compile(r"[a-z][a-z0-9_]*")
-_SEEN = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
+SEEN_DATE = re.compile(r"\d{4}(-\d{2}(-\d{2})?)?")
 APP_KEYS = {
     "id",
     "name_ko",
@@ -87,7 +87,7 @@ ALIAS_KEYS = {"value", "of", "note"}
 EXCEPTION_KEYS = {"value", "rule", "source", "note"}
 
 
-class _Collector:
+class Collector:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
         self.notes: list[Problem] = []
@@ -110,7 +110,7 @@ def _is_list(value: object) -> bool:
     return isinstance(value, list)
 
 
-def _str_list(value: object) -> tuple[str, ...] | None:
+def str_list(value: object) -> tuple[str, ...] | None:
     if value is None:
         return ()
     if isinstance(value, list) and all(isinstance(v, str) for v in value):
@@ -119,7 +119,7 @@ def _str_list(value: object) -> tuple[str, ...] | None:
 
 
 @record
-class _Entry:
+class Entry:
     raw: Mapping[str, Any]
     doc: Located
     path: Path_
@@ -134,16 +134,16 @@ def control_characters(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(f"U+{ord(ch):04X}" for ch in _CONTROL.findall(text)))
 
 
-def _check_controls(doc: Located, value: object, path: Path_, out: _Collector) -> None:
+def check_controls(doc: Located, value: object, path: Path_, out: Collector) -> None:
     # Every string may reach a generated file, a terminal or a CI log: none may hold a
     # line break, an escape sequence or a NUL, whatever key or exception it sits under.
     if isinstance(value, dict):
         for key, item in value.items():
-            _check_controls(doc, key, path, out)
-            _check_controls(doc, item, (*path, str(key)), out)
+            check_controls(doc, key, path, out)
+            check_controls(doc, item, (*path, str(key)), out)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            _check_controls(doc, item, (*path, index), out)
+            check_controls(doc, item, (*path, index), out)
     elif isinstance(value, str) and _CONTROL.search(value):
         found = ", ".join(control_characters(value))
         out.add(doc, path, f"`{printable(value)}` contains control character(s) {found}")
@@ -169,7 +169,7 @@ def host_pattern_problem(pattern: str) -> str | None:
     return None
 
 
-def _app(entry: _Entry, sources: Mapping[str, Source], out: _Collector) -> App | None:
+def build_app(entry: Entry, sources: Mapping[str, Source], out: Collector) -> App | None:
     raw = entry.raw
 
     def where(key: str) -> tuple[Located, Path_]:
@@ -204,14 +204,14 @@ def _app(entry: _Entry, sources: Mapping[str, Source], out: _Collector) -> App |
     ios_priority = _priority(raw.get("ios_priority"))
     if raw.get("ios_priority") is not None and ios_priority is None:
         problem("ios_priority", "ios_priority is {tier: int, order: int}")
-    methods = _str_list(raw["methods"])
+    methods = str_list(raw["methods"])
     if methods is None or any(m not in METHODS for m in methods):
         problem("methods", f"methods must be a list drawn from {', '.join(METHODS)}")
         methods = ()
 
     lists: dict[str, tuple[str, ...]] = {}
     for key in ("ios_schemes", "android_packages", "android_schemes"):
-        value = _str_list(raw.get(key))
+        value = str_list(raw.get(key))
         if value is None:
             problem(key, "must be a list of strings")
             value = ()
@@ -257,7 +257,7 @@ def _app(entry: _Entry, sources: Mapping[str, Source], out: _Collector) -> App |
     confidence = _confidence(raw.get("confidence"), problem)
     aliases = _aliases(raw.get("aliases"), real_values, problem)
     refs = _source_refs(raw["sources"], sources, problem)
-    decisions = _str_list(raw.get("decisions"))
+    decisions = str_list(raw.get("decisions"))
     if decisions is None:
         problem("decisions", "must be a list of strings")
         decisions = ()
@@ -413,10 +413,10 @@ def _source_refs(
         if raw["id"] not in sources:
             problem("sources", f"unknown source `{raw['id']}`", index)
         seen = str(raw.get("seen", ""))
-        if not _SEEN.fullmatch(seen) and seen != "n/a":
+        if not SEEN_DATE.fullmatch(seen) and seen != "n/a":
             problem("sources", f"seen `{seen}` is not YYYY[-MM[-DD]] or n/a", index)
         if raw.get("verified") not in VERIFIED:
             problem("sources", f"verified must be one of {', '.join(VERIFIED)}", index)
-        values = _str_list(raw.get("values")) or ()
+        values = str_list(raw.get("values")) or ()
         found.append(SourceRef(raw["id"], seen, str(raw.get("verified")), values))
     return tuple(found)

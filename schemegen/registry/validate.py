@@ -9,14 +9,14 @@ from typing import Any
 
 from schemegen.registry import patterns
 from schemegen.registry.entries import (
-    _SEEN,
     HOST_KEYS,
-    _app,
-    _check_controls,
-    _Collector,
-    _Entry,
-    _str_list,
+    SEEN_DATE,
+    Collector,
+    Entry,
+    build_app,
+    check_controls,
     host_pattern_problem,
+    str_list,
 )
 from schemegen.registry.load import Located, Parser, Path_, load_shipped, parse_yaml
 from schemegen.registry.model import (
@@ -51,15 +51,15 @@ def load(overlays: Sequence[tuple[str, str]] = (), parse: Parser = parse_yaml) -
 
 def build(base: Located, overlays: Sequence[Located] = ()) -> Registry:
     """Merge `overlays` into `base` and validate everything; raise RegistryError on problems."""
-    out = _Collector()
+    out = Collector()
     for doc in (base, *overlays):
         _check_top(doc, out, is_base=doc is base)
-        _check_controls(doc, doc.data, (), out)
+        check_controls(doc, doc.data, (), out)
     if out.problems:
         raise RegistryError(out.problems)
     entries = _merge(base, overlays, out)
     sources = _sources(base, overlays, out)
-    apps = tuple(_app(entry, sources, out) for entry in entries)
+    apps = tuple(build_app(entry, sources, out) for entry in entries)
     registry = Registry(
         version=str(base.data["version"]),
         updated=str(base.data["updated"]),
@@ -83,7 +83,7 @@ def build(base: Located, overlays: Sequence[Located] = ()) -> Registry:
     return registry
 
 
-def _check_top(doc: Located, out: _Collector, *, is_base: bool) -> None:
+def _check_top(doc: Located, out: Collector, *, is_base: bool) -> None:
     data = doc.data
     if not isinstance(data, dict):
         out.add(doc, (), "the file must hold a mapping with `apps:`")
@@ -110,8 +110,8 @@ def _check_top(doc: Located, out: _Collector, *, is_base: bool) -> None:
         out.add(doc, ("placeholders",), "placeholders must be a list")
 
 
-def _merge(base: Located, overlays: Sequence[Located], out: _Collector) -> list[_Entry]:
-    entries: dict[str, _Entry] = {}
+def _merge(base: Located, overlays: Sequence[Located], out: Collector) -> list[Entry]:
+    entries: dict[str, Entry] = {}
     for doc in (base, *overlays):
         for index, raw in enumerate(doc.data.get("apps") or []):
             path: Path_ = ("apps", index)
@@ -133,13 +133,13 @@ def _merge(base: Located, overlays: Sequence[Located], out: _Collector) -> list[
             if previous is not None:
                 merged = {**previous.raw, **{k: v for k, v in raw.items() if k != "disabled"}}
                 field_docs = {**previous.field_docs, **field_docs}
-                entries[app_id] = _Entry(merged, doc, path, field_docs)
+                entries[app_id] = Entry(merged, doc, path, field_docs)
             else:
-                entries[app_id] = _Entry(raw, doc, path, field_docs)
+                entries[app_id] = Entry(raw, doc, path, field_docs)
     return list(entries.values())
 
 
-def _sources(base: Located, overlays: Sequence[Located], out: _Collector) -> dict[str, Source]:
+def _sources(base: Located, overlays: Sequence[Located], out: Collector) -> dict[str, Source]:
     found: dict[str, Source] = {}
     for doc in (base, *overlays):
         for index, raw in enumerate(doc.data.get("sources") or []):
@@ -160,7 +160,7 @@ def _sources(base: Located, overlays: Sequence[Located], out: _Collector) -> dic
 
 
 def _source_dates(
-    doc: Located, path: Path_, raw: Mapping[str, Any], out: _Collector
+    doc: Located, path: Path_, raw: Mapping[str, Any], out: Collector
 ) -> tuple[str, str]:
     """(seen, read); the single `date` of registries before 2026.12 is read as `seen`."""
     if "date" in raw:
@@ -177,20 +177,20 @@ def _source_dates(
     dates = []
     for key in ("seen", "read"):
         value = str(raw.get(key, ""))
-        if not _SEEN.fullmatch(value) and value != "n/a":
+        if not SEEN_DATE.fullmatch(value) and value != "n/a":
             out.add(doc, (*path, key), f"{key} `{value}` is not YYYY[-MM[-DD]] or n/a")
         dates.append(value)
     return dates[0], dates[1]
 
 
 def _pgs(
-    base: Located, overlays: Sequence[Located], out: _Collector, sources: Mapping[str, Source]
+    base: Located, overlays: Sequence[Located], out: Collector, sources: Mapping[str, Source]
 ) -> dict[str, Pg]:
     found: dict[str, Pg] = {}
     for doc in (base, *overlays):
         for code, raw in (doc.data.get("pgs") or {}).items():
             path: Path_ = ("pgs", str(code))
-            include = _str_list(raw.get("include")) if isinstance(raw, dict) else None
+            include = str_list(raw.get("include")) if isinstance(raw, dict) else None
             if not isinstance(raw, dict) or include is None or not isinstance(raw.get("name"), str):
                 out.add(doc, path, "a PG needs `name` and a list `include` of app ids")
                 continue
@@ -204,7 +204,7 @@ def _pgs(
     return found
 
 
-def _hosts(doc: Located, path: Path_, value: object, out: _Collector) -> tuple[HostPattern, ...]:
+def _hosts(doc: Located, path: Path_, value: object, out: Collector) -> tuple[HostPattern, ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
@@ -229,7 +229,7 @@ def _hosts(doc: Located, path: Path_, value: object, out: _Collector) -> tuple[H
     return tuple(found)
 
 
-def _placeholders(base: Located, overlays: Sequence[Located], out: _Collector) -> tuple[str, ...]:
+def _placeholders(base: Located, overlays: Sequence[Located], out: Collector) -> tuple[str, ...]:
     """Every file's `placeholders`, in order; overlays add to the shipped list."""
     found: list[str] = []
     for doc in (base, *overlays):
@@ -243,7 +243,7 @@ def _placeholders(base: Located, overlays: Sequence[Located], out: _Collector) -
 
 
 def _non_payment(
-    base: Located, overlays: Sequence[Located], out: _Collector
+    base: Located, overlays: Sequence[Located], out: Collector
 ) -> tuple[NonPayment, ...]:
     found: list[NonPayment] = []
     for doc in (base, *overlays):
@@ -269,7 +269,7 @@ def _non_payment(
 
 
 def _check_cross(
-    registry: Registry, entries: Sequence[_Entry], out: _Collector, defined: set[str]
+    registry: Registry, entries: Sequence[Entry], out: Collector, defined: set[str]
 ) -> None:
     by_id = {e.raw["id"]: e for e in entries}
     owners: dict[str, str] = {}

@@ -105,7 +105,7 @@ def test_corpus_apply_fix(name: str, tmp_path: Path, capsys: pytest.CaptureFixtu
     else:
         aliases = patch.alias_map(registry, "scheme")
         ranked = list(dict.fromkeys((*ios_query_schemes(apps), *ios_query_schemes(registry.apps))))
-        _check_plist(original, new, ios_query_schemes(apps), aliases, ranked)
+        check_plist(original, new, ios_query_schemes(apps), aliases, ranked)
     leftover = [
         d
         for d in lint.run([target], LintContext(registry, app_scheme="myshop")).diagnostics
@@ -163,7 +163,7 @@ def _check_manifest(
     assert {patch.ACTION_VIEW, patch.CATEGORY_DEFAULT, patch.CATEGORY_BROWSABLE} <= names_in_filter
 
 
-def _check_plist(
+def check_plist(
     original: bytes,
     new: bytes,
     wanted: tuple[str, ...],

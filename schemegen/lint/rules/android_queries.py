@@ -9,7 +9,7 @@ from schemegen.core.documents import Manifest
 from schemegen.lint.rules.common import (
     LintContext,
     app_ref,
-    is_expo_config,
+    from_expo_config,
     listing,
     methods_text,
     no_return_diagnostic,
@@ -278,7 +278,7 @@ def missing_queries_package(doc: Manifest, context: LintContext) -> Iterator[Dia
         ),
         fix="list them in expo-build-properties `android.manifestQueries.package` "
         "(`schemegen apply` does it once expo-build-properties is installed)"
-        if is_expo_config(doc.path)
+        if from_expo_config(doc.path)
         else "merge `schemegen generate`'s android/AndroidManifest.fragment.xml, or lint the "
         "merged manifest when an SDK supplies them",
         severity=Severity.ERROR if context.require_queries else Severity.WARNING,

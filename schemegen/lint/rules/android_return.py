@@ -15,7 +15,7 @@ from schemegen.lint.rules.manifest_views import (
     DEFAULT,
     EXPORTED_SDK,
     VIEW,
-    _component_label,
+    component_label,
     filters,
     queries_packages,
     return_filters,
@@ -86,7 +86,7 @@ def missing_return_intent_filter(doc: Manifest, context: LintContext) -> Iterato
         if near:
             f, s = existing[near[0]]
             hint = (
-                f"; {_component_label(f.component)} has a filter for `{near[0]}` (line "
+                f"; {component_label(f.component)} has a filter for `{near[0]}` (line "
                 f"{s.line}), a near miss: is that the scheme you pass to the PG?"
             )
     yield MISSING_RETURN_INTENT_FILTER.diagnostic(
@@ -146,7 +146,7 @@ def incomplete_deep_link_filter(doc: Manifest, context: LintContext) -> Iterator
             yield INCOMPLETE_DEEP_LINK_FILTER.diagnostic(
                 doc.path,
                 f.node.line,
-                f"VIEW + BROWSABLE intent-filter of {_component_label(f.component)} has no "
+                f"VIEW + BROWSABLE intent-filter of {component_label(f.component)} has no "
                 "`<data android:scheme>`, so it matches no URL",
                 fix='add `<data android:scheme="your-app-scheme"/>` or remove the filter',
             )
@@ -278,7 +278,7 @@ def missing_exported(doc: Manifest, context: LintContext) -> Iterator[Diagnostic
         yield MISSING_EXPORTED.diagnostic(
             doc.path,
             component.line,
-            f"{_component_label(component)} has an intent-filter but no `android:exported` "
+            f"{component_label(component)} has an intent-filter but no `android:exported` "
             f"({known}): apps targeting Android 12 (API 31) or later fail to install",
             fix='add `android:exported="true"`'
             if public
@@ -379,7 +379,7 @@ def standard_launch_mode(doc: Manifest, context: LintContext) -> Iterator[Diagno
             yield STANDARD_LAUNCH_MODE.diagnostic(
                 doc.path,
                 component.line,
-                f"return activity {_component_label(component)} uses the default `standard` "
+                f"return activity {component_label(component)} uses the default `standard` "
                 "launch mode: the return URL opens a second copy of it",
                 fix='add `android:launchMode="singleTask"` and handle the URL in `onNewIntent`',
             )

@@ -173,7 +173,7 @@ class LintContext:
         return frozenset(e.value for app in self.registry.apps for e in app.exceptions)
 
 
-def is_expo_config(path: str) -> bool:
+def from_expo_config(path: str) -> bool:
     """A document read from an Expo app config (app.json, app.config.*) rather than XML."""
     name = path.replace("\\", "/").rsplit("/", 1)[-1]
     return name == "app.json" or name.startswith("app.config.")

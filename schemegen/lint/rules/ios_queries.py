@@ -10,7 +10,7 @@ from schemegen.lint.rules.common import (
     HARD_LIMIT,
     LintContext,
     app_ref,
-    is_expo_config,
+    from_expo_config,
     listing,
     methods_text,
     retired_diagnostic,
@@ -329,7 +329,7 @@ def missing_query_schemes(doc: Plist, context: LintContext) -> Iterator[Diagnost
         key_line(doc, QUERIES),
         f"{lead} for {methods_text(context)}: {names}",
         fix="add them to `ios.infoPlist.LSApplicationQueriesSchemes` (`schemegen apply` does it)"
-        if is_expo_config(doc.path)
+        if from_expo_config(doc.path)
         else "merge `schemegen generate`'s ios/Info.plist.fragment.xml",
         severity=Severity.ERROR if context.require_queries else Severity.WARNING,
     )

@@ -117,7 +117,7 @@ def target_sdk(doc: Manifest, context: LintContext) -> int | None:
     return context.target_sdk if context.target_sdk is not None else doc.target_sdk
 
 
-def _component_label(node: Node) -> str:
+def component_label(node: Node) -> str:
     return f'`<{node.tag} android:name="{node.get("android:name") or "?"}">`'
 
 
