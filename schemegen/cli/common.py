@@ -5,21 +5,22 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from enum import IntEnum
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from schemegen.registry.model import App, Registry
     from schemegen.registry.selection import Criteria
 
 
-class Exit(IntEnum):
-    """Process exit codes (documented in the README)."""
+class Exit:
+    """Process exit codes (documented in the README). Plain ints: an IntEnum costs more to
+    define than the rest of this module, on every start-up."""
 
-    OK = 0
-    FINDINGS = 1  # lint findings, `--check` drift, `apply --check` pending changes
-    ERROR = 2  # usage, configuration, registry or input error; internal error
+    OK: Final = 0
+    FINDINGS: Final = 1  # lint findings, `--check` drift, `apply --check` pending changes
+    ERROR: Final = 2  # usage, configuration, registry or input error; internal error
 
 
 class UsageError(Exception):

@@ -1,12 +1,13 @@
 """`schemegen lint`: check manifests, plists and Expo configs against the registry."""
 
+# ruff: noqa: PTH109  # os.getcwd: pathlib costs lint start-up (core/paths.py)
+
 from __future__ import annotations
 
 import argparse
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from schemegen import __version__
@@ -21,6 +22,7 @@ from schemegen.cli.common import (
     load_registry,
     selection_criteria,
 )
+from schemegen.core import paths as core_paths
 
 if TYPE_CHECKING:
     from schemegen.lint.config import Config
@@ -216,7 +218,7 @@ def _lint(args: argparse.Namespace) -> int:
     )
     if args.jobs is not None and args.jobs < 1:
         raise UsageError(f"--jobs {args.jobs}: give a number of processes, 1 or more")
-    base = Path(conf.path).absolute().parent if conf else Path.cwd()
+    base = core_paths.parent(core_paths.absolute(conf.path)) if conf else os.getcwd()
 
     def keep(d: Diagnostic) -> bool:
         return config.is_selected(d.code, select, ignore) and not (
@@ -237,7 +239,7 @@ def _lint(args: argparse.Namespace) -> int:
         rules=RULES,
         tool_version=__version__,
         registry_version=reg.version,
-        root=str(Path.cwd()),
+        root=os.getcwd(),
     )
     sys.stdout.write(report.FORMATS[args.format](rep))
     print(report.summary(rep), file=sys.stderr)
@@ -245,6 +247,6 @@ def _lint(args: argparse.Namespace) -> int:
     return Exit.FINDINGS if any(d.severity in failing for d in kept) else Exit.OK
 
 
-def _relative(path: str, base: Path) -> str:
+def _relative(path: str, base: str) -> str:
     """`path` relative to `base` with forward slashes (per-file-ignores globs see this)."""
-    return Path(os.path.relpath(Path(path).absolute(), base)).as_posix()
+    return core_paths.as_posix(os.path.relpath(core_paths.absolute(path), base))

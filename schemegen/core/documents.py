@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from enum import StrEnum
 from functools import cached_property, lru_cache
@@ -10,6 +9,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from schemegen.core.header import HeaderInfo
 from schemegen.core.record import field, record
+from schemegen.core.regex import lazy
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -154,7 +154,7 @@ def is_launcher(intent_filter: Node) -> bool:
     )
 
 
-_BUILD_REFERENCE = re.compile(r"\$\{[^}]*\}|\$\([^)]*\)|^@[a-z]+/|^\?[a-z]")
+_BUILD_REFERENCE = lazy(r"\$\{[^}]*\}|\$\([^)]*\)|^@[a-z]+/|^\?[a-z]")
 
 
 @lru_cache(maxsize=4096)  # the same values recur across a monorepo's files

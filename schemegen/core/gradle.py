@@ -9,13 +9,15 @@ import os
 import re
 import stat
 
+from schemegen.core.regex import lazy
+
 BUILD_FILES = ("build.gradle.kts", "build.gradle")
 MAX_BYTES = 1_000_000  # a module's build script is a few kB; anything larger is not read
 
-_COMMENT = re.compile(r"/\*.*?\*/|//[^\n]*", re.DOTALL)
+_COMMENT = lazy(r"/\*.*?\*/|//[^\n]*", re.DOTALL)
 # `targetSdk = 34`, `targetSdk 34`, `targetSdkVersion 30`, `targetSdkVersion(30)`,
 # `targetSdkVersion = 30`, `setTargetSdkVersion(30)`; the value is whatever follows.
-_SETTING = re.compile(
+_SETTING = lazy(
     r"(?<![\w.])(?:set)?(?:targetSdkVersion|targetSdk)\b\s*(?:=\s*|\(\s*|\s+)([^\s)]+)",
     re.IGNORECASE,
 )

@@ -33,6 +33,7 @@ from schemegen.core.documents import (
 from schemegen.core.gradle import read_target_sdk
 from schemegen.core.header import HEADER_MARKER, read_header
 from schemegen.core.record import replace
+from schemegen.core.regex import lazy
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -212,7 +213,7 @@ def _read_bounded(handle: BinaryIO, limit: int = MAX_BYTES) -> bytes:
     return data
 
 
-_DOCTYPE = re.compile(
+_DOCTYPE = lazy(
     r"<!DOCTYPE\s+(?P<name>[^\s\[>]+)\s*"
     r"(?:(?:PUBLIC\s+(?P<q1>[\"'])(?P<public>.*?)(?P=q1)\s+|SYSTEM\s+)"
     r"(?P<q2>[\"'])(?P<system>.*?)(?P=q2)\s*)?(?P<end>[\[>])",
@@ -235,7 +236,7 @@ _UTF32_ODD = (b"\x00\x00<\x00", b"\x00<\x00\x00")  # the two unusual octet order
 _EBCDIC = b"\x4c\x6f\xa7\x94"  # `<?xm` in EBCDIC, which libxml2 detects as well
 
 
-_DECLARED = re.compile(rb"<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']{0,40})[\"']")
+_DECLARED = lazy(rb"<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']{0,40})[\"']")
 
 
 def _wide_codec(data: bytes) -> str | None:

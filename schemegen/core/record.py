@@ -2,7 +2,8 @@
 
 `@dataclass` compiles six or so functions per class with `exec`; on the lint path (about thirty
 classes) that alone cost more than importing lxml (benchmarks/RESULTS.md, start-up). `record`
-gives the same frozen value semantics from shared closures, so defining a class is cheap. mypy
+gives the same frozen value semantics from functions shared by all records, so defining a class
+is cheap. mypy
 sees it as a dataclass through `dataclass_transform`. Use it only where the start-up benchmark
 shows the cost; frozen dataclasses stay the model everywhere else.
 """
@@ -79,57 +80,61 @@ def _initialiser(cls: type[Any], specs: dict[str, _Field]) -> Callable[..., None
     return __init__
 
 
-def _value_methods(cls: type[Any], specs: dict[str, _Field], order: bool) -> dict[str, Any]:
-    names = tuple(specs)
-    compared = tuple(name for name, spec in specs.items() if spec.compare)
+# The value methods are shared by every record class (each reads its class's field names), so
+# defining a class builds one function, its __init__, instead of seven.
+def _key(self: Any) -> tuple[Any, ...]:
+    values = self.__dict__
+    return tuple([values[name] for name in self.__record_compared__])
 
-    def key(self: Any) -> tuple[Any, ...]:
-        values = self.__dict__
-        return tuple(values[name] for name in compared)
 
-    def __eq__(self: Any, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return bool(key(self) == key(other))
+def _eq(self: Any, other: object) -> Any:  # a bool, or NotImplemented
+    if other.__class__ is not self.__class__:
+        return NotImplemented
+    return bool(_key(self) == _key(other))
 
-    def __lt__(self: Any, other: Any) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return bool(key(self) < key(other))
 
-    def __hash__(self: Any) -> int:
-        return hash(key(self))
+def _lt(self: Any, other: Any) -> Any:  # a bool, or NotImplemented
+    if other.__class__ is not self.__class__:
+        return NotImplemented
+    return bool(_key(self) < _key(other))
 
-    def __repr__(self: Any) -> str:
-        values = self.__dict__
-        shown = ", ".join(f"{name}={values[name]!r}" for name in names)
-        return f"{cls.__qualname__}({shown})"
 
-    def __setattr__(self: Any, name: str, value: object) -> None:
-        raise AttributeError(f"cannot assign to field {name!r} of a frozen {cls.__name__}")
+def _hash(self: Any) -> int:
+    return hash(_key(self))
 
-    def __delattr__(self: Any, name: str) -> None:
-        raise AttributeError(f"cannot delete field {name!r} of a frozen {cls.__name__}")
 
-    methods: dict[str, Any] = {
-        "__eq__": __eq__,
-        "__hash__": __hash__,
-        "__repr__": __repr__,
-        "__setattr__": __setattr__,
-        "__delattr__": __delattr__,
-    }
-    if order:
-        methods["__lt__"] = __lt__
-    return methods
+def _repr(self: Any) -> str:
+    values = self.__dict__
+    shown = ", ".join(f"{name}={values[name]!r}" for name in self.__record_fields__)
+    return f"{type(self).__qualname__}({shown})"
+
+
+def _setattr(self: Any, name: str, value: object) -> None:
+    raise AttributeError(f"cannot assign to field {name!r} of a frozen {type(self).__name__}")
+
+
+def _delattr(self: Any, name: str) -> None:
+    raise AttributeError(f"cannot delete field {name!r} of a frozen {type(self).__name__}")
+
+
+_VALUE_METHODS = {
+    "__eq__": _eq,
+    "__hash__": _hash,
+    "__repr__": _repr,
+    "__setattr__": _setattr,
+    "__delattr__": _delattr,
+}
 
 
 def _install(cls: type[_T], order: bool) -> type[_T]:
     specs = _specs(cls)
-    methods = {"__init__": _initialiser(cls, specs), **_value_methods(cls, specs, order)}
+    init = _initialiser(cls, specs)
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    methods = {"__init__": init, **_VALUE_METHODS, **({"__lt__": _lt} if order else {})}
     for name, function in methods.items():
-        function.__qualname__ = f"{cls.__qualname__}.{name}"
         setattr(cls, name, function)
     cls.__record_fields__ = tuple(specs)  # type: ignore[attr-defined]
+    cls.__record_compared__ = tuple(name for name, spec in specs.items() if spec.compare)  # type: ignore[attr-defined]
     cls.__record_specs__ = specs  # type: ignore[attr-defined]
     return cls
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
+from schemegen.core.regex import lazy
 
 # DEL and the C1 controls: json.dumps(ensure_ascii=False) leaves them raw, and some
 # terminals act on them (0x9b is CSI); a lone surrogate could not even be written as UTF-8.
-_JSON_RAW_CONTROLS = re.compile("[\x7f-\x9f\ud800-\udfff]")
+_JSON_RAW_CONTROLS = lazy("[\x7f-\x9f\ud800-\udfff]")
 # OWASP "CSV Injection": cells starting with these are formulas to a spreadsheet.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

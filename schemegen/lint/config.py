@@ -1,15 +1,17 @@
 """`.schemegen.yaml`: lint settings found upward from the linted paths, and code selection."""
 
+# ruff: noqa: PTH109, PTH112, PTH113, PTH118, PTH120, PTH123  # str paths: pathlib costs lint start-up
+
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from fnmatch import fnmatchcase
-from pathlib import Path
 from typing import Any
 
+from schemegen.core import paths
 from schemegen.core.record import field, record
+from schemegen.core.regex import lazy
 
 FILENAME = ".schemegen.yaml"
 MAX_BYTES = 1_000_000
@@ -32,7 +34,7 @@ KEYS: Mapping[str, str] = {
     "require-queries": "bool",
     "per-file-ignores": "per-file-ignores",
 }
-SELECTOR = re.compile(r"SG\d{0,3}|[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
+SELECTOR = lazy(r"SG\d{0,3}|[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 
 
 class ConfigError(Exception):
@@ -147,7 +149,7 @@ _CHECKS = {
 
 
 # Checked here, where the line is known, rather than when the value is used.
-ID_LIKE = re.compile(r"[A-Za-z0-9_.+-]+")
+ID_LIKE = lazy(r"[A-Za-z0-9_.+-]+")
 TARGET_SDK_RANGE = (1, 10_000)
 
 
@@ -157,8 +159,9 @@ def _value(key: str, value: Any, node: Any, origin: str) -> Any:
         return _per_file_ignores(value, node, origin)
     line = node.start_mark.line + 1
     if kind == "paths":  # relative to the config file, as written in it
-        base = Path(origin).parent
-        return tuple(str(base / path) for path in _paths(value, key, origin, line))
+        base = paths.parent(origin)
+        named = _paths(value, key, origin, line)
+        return tuple(paths.normalised(os.path.join(base, path)) for path in named)
     checked = _CHECKS[kind](value, key, origin, line)
     _check_value(key, checked, origin, line)
     return checked
@@ -309,24 +312,27 @@ def per_file_ignored(
 # --- the reading edge ----------------------------------------------------------------------------
 
 
-def find(paths: Sequence[str]) -> Path | None:
+def find(linted: Sequence[str]) -> str | None:
     """The first `.schemegen.yaml` walking up from the linted paths' common parent."""
-    absolute = [os.path.normpath(Path(path).absolute()) for path in paths] or [str(Path.cwd())]
+    absolute = [os.path.normpath(paths.absolute(path)) for path in linted] or [os.getcwd()]
     # normpath, not resolve(): walk up the paths as the user sees them, not symlink targets
-    start = Path(os.path.commonpath(absolute))
-    if not start.is_dir():
-        start = start.parent
-    for directory in (start, *start.parents):
-        candidate = directory / FILENAME
-        if candidate.is_file():
+    directory = os.path.commonpath(absolute)
+    if not os.path.isdir(directory):
+        directory = os.path.dirname(directory)
+    while True:
+        candidate = os.path.join(directory, FILENAME)
+        if os.path.isfile(candidate):
             return candidate
-    return None
+        above = os.path.dirname(directory)
+        if above == directory:
+            return None
+        directory = above
 
 
-def read(path: Path | str) -> Config:
+def read(path: str) -> Config:
     """Read and parse one config file (ConfigError when unreadable or invalid)."""
     try:
-        with open(path, encoding="utf-8") as stream:  # noqa: PTH123 - str or Path alike
+        with open(path, encoding="utf-8") as stream:
             text = stream.read(MAX_BYTES + 1)
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(str(path), None, f"cannot read config: {error}") from None

@@ -5,11 +5,12 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable, Mapping, Sequence
-from pathlib import PurePath
 from typing import Any
 
 from schemegen.core.diagnostics import Diagnostic, Rule, Severity
+from schemegen.core.paths import as_posix
 from schemegen.core.record import record
+from schemegen.core.regex import lazy
 from schemegen.core.terminal import json_safe, printable
 
 JSON_VERSION = 1
@@ -137,7 +138,7 @@ def format_github(report: Report) -> str:
 # --- sarif ---------------------------------------------------------------------------------------
 
 _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
-_HEADING = re.compile(
+_HEADING = lazy(
     r"^(?:#+\s*)?(What it does|Why is this bad\?|Example|Use instead|References)"
     r":?\s*$",
     re.MULTILINE,
@@ -183,8 +184,8 @@ def _file_uri(path: str, *, directory: bool = False) -> str:
 
 def _artifact(path: str, root: str) -> dict[str, str]:
     """A URI relative to %SRCROOT% when the file is under the root, an absolute one otherwise."""
-    base = PurePath(root).as_posix()
-    full = posixpath.normpath(posixpath.join(base, PurePath(path).as_posix()))
+    base = as_posix(root)
+    full = posixpath.normpath(posixpath.join(base, as_posix(path)))
     relative = posixpath.relpath(full, base)
     if relative != ".." and not relative.startswith("../"):
         from urllib.parse import quote
@@ -196,7 +197,7 @@ def _artifact(path: str, root: str) -> dict[str, str]:
 def format_sarif(report: Report) -> str:
     """SARIF 2.1.0 with rule metadata, for GitHub code scanning and other SARIF viewers."""
     index = {rule.code: i for i, rule in enumerate(report.rules)}
-    root = PurePath(report.root).as_posix()
+    root = as_posix(report.root)
     results = []
     for d in _sorted(report.diagnostics):
         # Code scanning needs a start line: a binary plist's findings point at its start.

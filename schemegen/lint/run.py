@@ -10,12 +10,12 @@ import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from operator import attrgetter
-from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
 from schemegen.core.diagnostics import Diagnostic, Severity
 from schemegen.core.documents import Document, Manifest, Plist, Problem, ProblemKind, Unreadable
 from schemegen.core.parsing import read_document
+from schemegen.core.paths import is_relative_to, normalised
 from schemegen.core.record import record
 from schemegen.lint import evidence
 from schemegen.lint.rules import LintContext, check_document, check_projects
@@ -112,13 +112,13 @@ def _walk(top: str, project: list[str] | None = None) -> Iterator[tuple[str, str
                 yield path, _join(real_folder, name)
             elif entry.is_symlink() and os.path.isfile(path):
                 real = os.path.realpath(path)
-                if PurePath(real).is_relative_to(real_top):
+                if is_relative_to(real, real_top):
                     yield path, real
         pending += reversed(below)
 
 
 def _join(folder: str, name: str) -> str:
-    """`folder` and a name from its listing joined as Path() spells them."""
+    """`folder` and a name from its listing joined as pathlib spells them."""
     if folder == ".":
         return name
     if os.sep != "/":
@@ -150,7 +150,7 @@ def _discover(
     dependency files of searched directories to `project` when it is given."""
     seen: set[str] = set()
     for given in paths:
-        path = str(Path(given))  # normalised, as the paths in the report are
+        path = normalised(given)  # normalised, as the paths in the report are
         if os.path.isdir(path):
             candidates: Iterable[tuple[str, str]] = _walk(path, project)
         elif os.path.exists(path):

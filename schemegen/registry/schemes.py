@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Collection, Iterable
 from functools import lru_cache
 
 from schemegen.core.record import record
+from schemegen.core.regex import lazy
 
 # RFC 3986 section 3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*")
+_SCHEME = lazy(r"[A-Za-z][A-Za-z0-9+.\-]*")
 # Android application ids: two or more Java identifiers of ASCII letters, digits, `_`.
-_PACKAGE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
-_APP_STORE_ID = re.compile(r"id[0-9]+")
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_PACKAGE = lazy(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)+")
+_APP_STORE_ID = lazy(r"id[0-9]+")
+_IDENTIFIER = lazy(r"[A-Za-z_][A-Za-z0-9_]*")
 _JAVA_KEYWORDS = frozenset(
     """abstract assert boolean break byte case catch char class const continue default do
     double else enum extends final finally float for goto if implements import instanceof int
@@ -225,7 +225,7 @@ def near_misses(value: str, known: Iterable[str], limit: int = 2) -> tuple[str, 
 
 
 # Shapes of unfilled sample values: `YOUR_SCHEME`, `kakao0123456789abcdefghijklmn`, `<scheme>`.
-_PLACEHOLDER_SHAPE = re.compile(r"(^|[_\-.])your|0123456789|abcdefgh|x{4,}|[<>]")
+_PLACEHOLDER_SHAPE = lazy(r"(^|[_\-.])your|0123456789|abcdefgh|x{4,}|[<>]")
 
 
 def placeholder_reason(value: str, placeholders: Collection[str]) -> str | None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from pathlib import PurePath
 
 from schemegen.core.diagnostics import Diagnostic, Rule, Severity
 from schemegen.core.documents import Document, Manifest, Plist
+from schemegen.core.paths import joined
+from schemegen.core.paths import parts as parts_of
 from schemegen.core.record import record
 from schemegen.lint.rules import manifest_views, plist_views
 from schemegen.lint.rules.common import LintContext, listing, unwanted_status
@@ -31,12 +32,12 @@ class Project:
 @lru_cache(maxsize=1024)  # lint asks several times about each of thousands of files
 def project_root(path: str, marker: str) -> str | None:
     """The folder holding the nearest `android/` (or `ios/`) folder above `path`."""
-    # Splitting the string costs far less than a PurePath; other paths follow PurePath's rules.
+    # Splitting the string costs less than parsing it; other paths follow pathlib's rules.
     if not _is_plain(path):
-        parts = PurePath(path).parts
+        parts = parts_of(path)
         for index in range(len(parts) - 2, -1, -1):
             if parts[index].lower() == marker:
-                return str(PurePath(*parts[:index])) if index else "."
+                return joined(parts[:index]) if index else "."
         return None
     names = path.split("/")
     for index in range(len(names) - 2, -1, -1):

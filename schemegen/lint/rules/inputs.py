@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from schemegen.core.diagnostics import Diagnostic, Rule, Severity
 from schemegen.core.documents import Document, Manifest, Plist, ProblemKind, Unreadable
+from schemegen.core.regex import lazy
 from schemegen.lint.rules.common import LintContext
 
 
@@ -212,7 +212,7 @@ def invalid_plist(doc: Document, context: LintContext) -> Iterator[Diagnostic]:
 
 INVALID_PLIST = Rule("SG006", "invalid-plist", Severity.ERROR, invalid_plist)
 
-_VERSION = re.compile(r"(\d+)\.(\d+)\.(\d+)")
+_VERSION = lazy(r"(\d+)\.(\d+)\.(\d+)")
 
 
 def _version(text: str) -> tuple[int, ...] | None:
