@@ -1,5 +1,5 @@
 """Entry point for `python -m schemegen`."""
 
-from schemegen.cli.main import main
+from schemegen.cli.main import console
 
-raise SystemExit(main())
+console()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final
@@ -25,6 +26,12 @@ class Exit:
 
 class UsageError(Exception):
     """A problem with the user's input: printed as one line, exit code 2."""
+
+
+def collect_from_here() -> None:
+    """Collect garbage again (main turned it off for start-up), skipping what exists so far."""
+    gc.freeze()
+    gc.enable()
 
 
 def one_line(text: str) -> str:

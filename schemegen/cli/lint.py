@@ -18,6 +18,7 @@ from schemegen.cli.common import (
     add_registry_option,
     add_selection_options,
     check_ios_limit,
+    collect_from_here,
     csv_list,
     load_registry,
     selection_criteria,
@@ -225,6 +226,7 @@ def _lint(args: argparse.Namespace) -> int:
             per_file and config.per_file_ignored(d.code, _relative(d.path, base), per_file)
         )
 
+    collect_from_here()
     result = lint.run(paths, context, jobs=args.jobs, keep=keep)
     kept = result.diagnostics
     if not result.files and not kept:

@@ -9,7 +9,7 @@ import stat
 import struct
 from collections.abc import Callable
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any
 
 from schemegen.core.documents import (
     ANDROID_NS,
@@ -141,8 +141,7 @@ def read_limited(
             raise ReadError(shown, f"is {_kind_of(info.st_mode)}, not a regular file")
         if info.st_size > limit:
             raise ReadError(shown, f"file is larger than {_limit_text(limit)}", too_large=True)
-        with os.fdopen(descriptor, "rb", closefd=False) as handle:
-            data = _read_bounded(handle, limit)
+        data = _read_bounded(descriptor, info.st_size, limit)
     except ReadError:
         raise
     except OSError as error:
@@ -202,15 +201,24 @@ def _strings_beside(manifest: str) -> dict[str, str]:
         return {}
 
 
-def _read_bounded(handle: BinaryIO, limit: int = MAX_BYTES) -> bytes:
-    """Up to `limit` + 1 bytes of `handle` (one more than allowed shows a file is too large)."""
-    # read(n) allocates n bytes before reading: asking for the 10 MB limit costs more than
-    # reading a small manifest, so ask for the size the file has (pipes report 0).
-    size = os.fstat(handle.fileno()).st_size
-    data = handle.read(min(size, limit) + 1)
-    if size < len(data) <= limit:  # the file grew, or its size is unknown
-        data += handle.read(limit + 1 - len(data))
-    return data
+def _read_bounded(descriptor: int, size: int, limit: int = MAX_BYTES) -> bytes:
+    """Up to `limit` + 1 bytes of the file `descriptor` (one more than allowed shows a file is
+    too large), read with os.read: a file object per file costs lint more than the read."""
+    # os.read(n) allocates n bytes before reading: asking for the 10 MB limit costs more than
+    # reading a small manifest, so ask for the size the file has, plus one byte to see it end.
+    parts: list[bytes] = []
+    got = 0
+    want = min(size, limit) + 1
+    while got <= limit:
+        chunk = os.read(descriptor, want - got if got < want else min(_CHUNK, limit + 1 - got))
+        if not chunk:
+            break
+        parts.append(chunk)
+        got += len(chunk)
+    return b"".join(parts)
+
+
+_CHUNK = 1 << 16  # reads past the size the file had (it grew, or reports none, as /proc does)
 
 
 _DOCTYPE = lazy(
@@ -373,11 +381,11 @@ def _refuse_dtd_tricks(data: bytes) -> None:
         )
 
 
-def _parse_xml(data: bytes) -> etree._Element:
+@lru_cache(maxsize=1)  # one parser for every file: building one costs a tenth of a parse
+def _xml_parser() -> etree.XMLParser:
     from lxml import etree
 
-    _refuse_dtd_tricks(data)
-    parser = etree.XMLParser(
+    return etree.XMLParser(
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
@@ -385,8 +393,14 @@ def _parse_xml(data: bytes) -> etree._Element:
         dtd_validation=False,
         remove_blank_text=False,
     )
+
+
+def _parse_xml(data: bytes) -> etree._Element:
+    from lxml import etree
+
+    _refuse_dtd_tricks(data)
     try:
-        root = etree.fromstring(data, parser)
+        root = etree.fromstring(data, _xml_parser())
     except etree.XMLSyntaxError as error:
         line = error.lineno if error.lineno and error.lineno > 0 else None
         raise _Refused(
@@ -476,11 +490,12 @@ def _attr_name(name: str) -> str:
 
 def _node(element: etree._Element) -> Node:
     # The hottest loop of lint: one call per element of every manifest, so kept lean.
-    line: int | None = element.sourceline  # type: ignore[assignment] # int or None at run time
+    tag: str = element.tag  # callers skip comments and PIs, whose tags are not strings
+    items = element.items()
     return Node(
-        _local_name(element.tag),
-        {_attr_name(k): v for k, v in element.items()},  # type: ignore[misc] # str in Python 3
-        line or 0,
+        tag if tag[0] != "{" else _local_name(tag),
+        {_attr_name(k): v for k, v in items} if items else {},  # type: ignore[misc] # str keys
+        element.sourceline or 0,  # type: ignore[arg-type] # an int or None at run time
         tuple([_node(child) for child in element if isinstance(child.tag, str)]),
     )
 
@@ -508,9 +523,11 @@ def _xml_plist(root: etree._Element) -> PDict:
 
 def _xml_value(element: etree._Element) -> PValue:
     # One call per element of every XML plist, so kept lean: the common `<string>` leaf first.
-    tag = _local_name(element.tag)
+    tag: str = element.tag  # callers skip comments and PIs, whose tags are not strings
+    if tag[0] == "{":
+        tag = _local_name(tag)
     line: int | None = element.sourceline  # type: ignore[assignment] # int or None at run time
-    if tag == "string" and len(element) == 0:
+    if tag == "string" and not len(element):
         return PScalar(element.text or "", tag, line)
     children = [c for c in element if isinstance(c.tag, str)]
     if tag == "dict":
@@ -521,7 +538,8 @@ def _xml_value(element: etree._Element) -> PValue:
                 raise _bad(key, f"expected `<key>` in `<dict>`, found `<{_local(key)}>`")
             if index + 1 >= len(children):
                 raise _bad(key, f"key `{key.text or ''}` has no value")
-            entries.append(PEntry(key.text or "", _line(key), _xml_value(children[index + 1])))
+            value = _xml_value(children[index + 1])
+            entries.append(PEntry(key.text or "", key.sourceline, value))  # type: ignore[arg-type]
         return PDict(tuple(entries), line)
     if tag == "array":
         return PArray(tuple([_xml_value(child) for child in children]), line)

@@ -106,7 +106,9 @@ def test_find_walks_up_from_the_common_parent(tmp_path: Path) -> None:
     assert found == str(project / config.FILENAME)
     assert config.find([str(ios)]) == str(ios / config.FILENAME)
     assert config.find([str(android / "AndroidManifest.xml")]) == str(project / config.FILENAME)
-    assert config.find([str(project / "android" / ".." / "android")]) == str(project / config.FILENAME)
+    assert config.find([str(project / "android" / ".." / "android")]) == str(
+        project / config.FILENAME
+    )
 
 
 def test_find_stops_at_the_root_without_a_file(tmp_path: Path) -> None:
