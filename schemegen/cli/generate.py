@@ -149,7 +149,7 @@ def _generate(args: argparse.Namespace) -> int:
         platforms=tuple(args.platform),
         langs=tuple(args.lang),
         framework=framework,
-        flutter_webview=chosen_flutter_webview(args.flutter_webview, Path(args.project), framework),
+        flutter_webview=_flutter_webview(args.flutter_webview, Path(args.project), framework),
     )
     try:
         result = generate.generate(reg, selection_criteria(args), options)
@@ -188,24 +188,15 @@ def _generate(args: argparse.Namespace) -> int:
     return Exit.OK
 
 
-def chosen_flutter_webview(choice: str | None, project: Path, framework: str) -> str:
-    """--flutter-webview, else the plugin the project's pubspec.yaml lists (Flutter only)."""
+def _flutter_webview(choice: str | None, project: Path, framework: str) -> str:
     from schemegen.apply import placement
 
-    if choice is not None:
-        return choice
-    if framework != "flutter":
-        return "webview_flutter"
-    pubspec = project / "pubspec.yaml"
     try:
-        text = pubspec.read_text(encoding="utf-8") if pubspec.is_file() else None
-    except (OSError, UnicodeDecodeError) as error:
-        raise UsageError(f"{pubspec}: cannot read: {error}") from None
-    webview, note = placement.flutter_webview(text)
-    if note:
-        print(f"schemegen: notice: {note}", file=sys.stderr)
-    source = "pubspec.yaml" if text is not None else "no pubspec.yaml here"
-    print(f"schemegen: Flutter WebView: {webview} ({source})", file=sys.stderr)
+        webview, lines = placement.chosen_flutter_webview(choice, project, framework)
+    except placement.PlacementError as error:
+        raise UsageError(str(error)) from None
+    for line in lines:
+        err(line)
     return webview
 
 
