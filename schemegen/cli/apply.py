@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -28,7 +27,6 @@ from schemegen.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from schemegen.apply.edit import Plan
     from schemegen.apply.plans import Notice, Planned, Request
 
 
@@ -135,6 +133,7 @@ def _recover(root: Path) -> None:
 
 
 def _apply(args: argparse.Namespace) -> int:
+    from schemegen.apply.report import diff_name, plan_diff, shown
     from schemegen.core.atomic import WriteError, write_all
 
     root = Path(args.path)
@@ -143,7 +142,7 @@ def _apply(args: argparse.Namespace) -> int:
     planned = _planned(args, request)
     for path, plan in planned.plans.items():
         for note in plan.notes:
-            err(f"{_shown(path, root)}: notice: {note}")
+            err(f"{shown(path, root)}: notice: {note}")
     snippet = planned.snippet
     if snippet is not None and not (args.diff or args.check):
         err(f"paste into {snippet.where}:")
@@ -153,12 +152,12 @@ def _apply(args: argparse.Namespace) -> int:
         err("nothing to change")
         return Exit.OK
     for path, plan in pending.items():
-        shown = _shown(path, root)
+        name = shown(path, root)
         for change in plan.changes:
-            err(f"{shown}: {change}")
+            err(f"{name}: {change}")
     if args.diff or args.check:
         for path, plan in pending.items():
-            sys.stdout.write(_plan_diff(_diff_name(path, root), plan))
+            sys.stdout.write(plan_diff(diff_name(path, root), plan))
         if args.check:
             err(f"{len(pending)} file(s) would change; run `schemegen apply` without --check")
             return Exit.FINDINGS
@@ -235,40 +234,3 @@ def _say(notices: Iterable[Notice]) -> None:
             sys.stdout.write(notice.text)
         else:
             err(notice.text)
-
-
-def _shown(path: Path, root: Path) -> str:
-    shown = Path(os.path.relpath(path, root))
-    return str(path) if shown.parts[:1] == ("..",) else shown.as_posix()
-
-
-def _diff_name(path: Path, root: Path) -> str:
-    """`path` as `patch -p1` and `git apply` read it from the project root (or from `/`).
-
-    Both refuse or misread `a//abs/path` and `..` parts, so a file outside the root is named
-    from the current directory when it lies below it, else from `/` without the slash.
-    """
-    absolute = Path(path).absolute()
-    for base in (root.absolute(), Path.cwd()):
-        if absolute.is_relative_to(base):
-            return absolute.relative_to(base).as_posix()
-    return absolute.as_posix().lstrip("/")
-
-
-def _plan_diff(name: str, plan: Plan) -> str:
-    import difflib
-
-    try:
-        old = plan.original.decode("utf-8-sig")
-        new = plan.new.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return f"Binary file {name} changes: {'; '.join(plan.changes)}\n"
-    lines = difflib.unified_diff(
-        old.splitlines(keepends=True),
-        new.splitlines(keepends=True),
-        fromfile=f"a/{name}",
-        tofile=f"b/{name}",
-    )
-    return "".join(
-        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
-    )
