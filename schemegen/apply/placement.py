@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from schemegen.registry import schemes
 
@@ -102,6 +102,26 @@ def flutter_webview(pubspec: str | None) -> tuple[str, str | None]:
         )
         return "inappwebview", note
     return ("inappwebview" if inapp else "webview_flutter"), None
+
+
+def chosen_flutter_webview(
+    choice: str | None, project: Path, framework: str
+) -> tuple[str, tuple[str, ...]]:
+    """--flutter-webview, else the plugin the project's pubspec.yaml lists (Flutter only), and
+    the lines that say which and why."""
+    if choice is not None:
+        return choice, ()
+    if framework != "flutter":
+        return "webview_flutter", ()
+    pubspec = project / "pubspec.yaml"
+    try:
+        text = pubspec.read_text(encoding="utf-8") if pubspec.is_file() else None
+    except (OSError, UnicodeDecodeError) as error:
+        raise PlacementError(f"{pubspec}: cannot read: {error}") from None
+    webview, note = flutter_webview(text)
+    source = "pubspec.yaml" if text is not None else "no pubspec.yaml here"
+    said = (f"notice: {note}",) if note else ()
+    return webview, (*said, f"Flutter WebView: {webview} ({source})")
 
 
 def _pubspec_dependencies(text: str) -> set[str]:

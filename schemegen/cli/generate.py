@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from schemegen.cli.common import (
     Exit,
@@ -28,9 +26,6 @@ from schemegen.cli.common import (
     refuse_placeholder,
     selection_criteria,
 )
-
-if TYPE_CHECKING:
-    pass
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -149,7 +144,7 @@ def _generate(args: argparse.Namespace) -> int:
         platforms=tuple(args.platform),
         langs=tuple(args.lang),
         framework=framework,
-        flutter_webview=chosen_flutter_webview(args.flutter_webview, Path(args.project), framework),
+        flutter_webview=_flutter_webview(args.flutter_webview, Path(args.project), framework),
     )
     try:
         result = generate.generate(reg, selection_criteria(args), options)
@@ -188,73 +183,29 @@ def _generate(args: argparse.Namespace) -> int:
     return Exit.OK
 
 
-def chosen_flutter_webview(choice: str | None, project: Path, framework: str) -> str:
-    """--flutter-webview, else the plugin the project's pubspec.yaml lists (Flutter only)."""
+def _flutter_webview(choice: str | None, project: Path, framework: str) -> str:
     from schemegen.apply import placement
 
-    if choice is not None:
-        return choice
-    if framework != "flutter":
-        return "webview_flutter"
-    pubspec = project / "pubspec.yaml"
     try:
-        text = pubspec.read_text(encoding="utf-8") if pubspec.is_file() else None
-    except (OSError, UnicodeDecodeError) as error:
-        raise UsageError(f"{pubspec}: cannot read: {error}") from None
-    webview, note = placement.flutter_webview(text)
-    if note:
-        print(f"schemegen: notice: {note}", file=sys.stderr)
-    source = "pubspec.yaml" if text is not None else "no pubspec.yaml here"
-    print(f"schemegen: Flutter WebView: {webview} ({source})", file=sys.stderr)
+        webview, lines = placement.chosen_flutter_webview(choice, project, framework)
+    except placement.PlacementError as error:
+        raise UsageError(str(error)) from None
+    for line in lines:
+        err(line)
     return webview
 
 
 def _check_drift(out: Path, files: dict[str, str]) -> int:
-    import difflib
+    from schemegen.generate.drift import drift
 
-    from schemegen.core.documents import MAX_BYTES
-    from schemegen.core.parsing import ReadError, read_limited
-
-    drift = False
-    for name, expected in files.items():
-        path = out / name
-        link = _symlink_below(out, name)
-        if link is not None:
-            drift = True
-            err(f"{link}: is a symlink; --check does not follow it (generate writes real files)")
-            continue
-        try:
-            actual = read_limited(path, MAX_BYTES).decode("utf-8")
-        except ReadError as error:
-            if os.path.lexists(path):
-                drift = True
-                err(f"{error}")
-                continue
-            actual = ""
-        except UnicodeDecodeError:
-            actual = ""
-        if actual != expected:
-            drift = True
-            sys.stdout.writelines(
-                difflib.unified_diff(
-                    actual.splitlines(keepends=True),
-                    expected.splitlines(keepends=True),
-                    fromfile=str(path),
-                    tofile=f"{path} (generated)",
-                )
-            )
-    if drift:
+    found = drift(out, files)
+    for item in found:
+        if item.problem is not None:
+            err(item.problem)
+        else:
+            sys.stdout.write(item.diff)
+    if found:
         print(f"schemegen: {out} differs from the generated output; run generate", file=sys.stderr)
         return Exit.FINDINGS
     print(f"schemegen: {out} is up to date", file=sys.stderr)
     return Exit.OK
-
-
-def _symlink_below(out: Path, name: str) -> Path | None:
-    """The first symlink on the way from `out` to `out/name`, if any."""
-    path = out
-    for part in Path(name).parts:
-        path = path / part
-        if path.is_symlink():
-            return path
-    return None
