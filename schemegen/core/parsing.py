@@ -167,10 +167,9 @@ def read_document(path: str | os.PathLike[str], display: str | None = None) -> D
         return Unreadable(shown, problem)
     document = parse(data, shown)
     if isinstance(document, Manifest):
-        document = replace(document, strings=_strings_beside(name))
-        build_target = read_target_sdk(name)
-        if build_target is not None:
-            document = replace(document, build_target_sdk=build_target)
+        strings, build_target = _strings_beside(name), read_target_sdk(name)
+        if strings or build_target is not None:
+            document = replace(document, strings=strings, build_target_sdk=build_target)
     return document
 
 

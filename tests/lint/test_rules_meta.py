@@ -67,3 +67,25 @@ def test_every_rule_has_a_failing_and_a_passing_fixture(rule: Rule) -> None:
     names = [p.name for p in FIXTURES.iterdir()]
     assert any(n.startswith(f"{rule.code}-fail") for n in names), f"no {rule.code}-fail fixture"
     assert any(n.startswith(f"{rule.code}-pass") for n in names), f"no {rule.code}-pass fixture"
+
+
+def test_dispatch_by_document_kind_finds_what_every_rule_finds() -> None:
+    """check_document skips the input rules that only report unreadable files: on every
+    fixture it finds what every input rule and the rules of the document's platform find."""
+    from schemegen.core.documents import Manifest, Plist
+    from schemegen.core.parsing import read_document
+    from schemegen.lint.rules import LintContext, check_document, ios_url_types
+    from schemegen.registry.validate import load
+
+    context = LintContext(load())
+    files = [p for p in sorted(FIXTURES.rglob("*")) if p.is_file() and p.suffix != ".expect"]
+    assert files
+    for path in files:
+        doc = read_document(path)
+        rules = inputs.RULES
+        if isinstance(doc, Manifest):
+            rules += (*android.RULES, ios_url_types.PLACEHOLDER_VALUE)
+        elif isinstance(doc, Plist):
+            rules += ios.RULES
+        every = {d for rule in rules for d in rule.check(doc, context)}
+        assert set(check_document(doc, context)) == every, path

@@ -25,14 +25,22 @@ def check(documents: Sequence[Document], context: LintContext) -> list[Diagnosti
 
 def check_document(doc: Document, context: LintContext) -> list[Diagnostic]:
     """The single-file rules (SG0xx, SG1xx, SG2xx) over one document, unsorted."""
-    found = [d for rule in inputs.RULES for d in rule.check(doc, context)]
     if isinstance(doc, Manifest):
-        found.extend(d for rule in android.RULES for d in rule.check(doc, context))
-        # placeholder-value covers every place a return scheme is registered
-        found.extend(ios_url_types.PLACEHOLDER_VALUE.check(doc, context))
+        rules = _MANIFEST_RULES
     elif isinstance(doc, Plist):
-        found.extend(d for rule in ios.RULES for d in rule.check(doc, context))
+        rules = _PLIST_RULES
+    else:
+        rules = inputs.RULES
+    found: list[Diagnostic] = []
+    for rule in rules:
+        found.extend(rule.check(doc, context))
     return found
+
+
+# By document kind: the input rules other than outdated-generated-file report only files that
+# could not be read, and placeholder-value covers every place a return scheme is registered.
+_MANIFEST_RULES = (inputs.OUTDATED_GENERATED_FILE, *android.RULES, ios_url_types.PLACEHOLDER_VALUE)
+_PLIST_RULES = (inputs.OUTDATED_GENERATED_FILE, *ios.RULES)
 
 
 def check_projects(documents: Sequence[Document], context: LintContext) -> list[Diagnostic]:
