@@ -29,8 +29,14 @@ class UsageError(Exception):
 
 
 def collect_from_here() -> None:
-    """Collect garbage again (main turned it off for start-up), skipping what exists so far."""
+    """Collect garbage again (main turned it off for start-up), skipping what exists so far.
+
+    Lint makes and drops a few hundred tuples per element of every file, none in a cycle:
+    the first generation is collected every 10,000 allocations rather than 700 (a twentieth
+    of lint's time), which still bounds what cycles, if any, could hold.
+    """
     gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
     gc.enable()
 
 

@@ -161,12 +161,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Start-up makes only long-lived objects (modules, the parser, the registry): collecting
     # garbage among them is a twentieth of `lint FILE`. Commands that go on to make and drop
     # many objects turn collection back on (`collect_from_here`); main restores the caller's.
-    collecting = gc.isenabled()
+    collecting, thresholds = gc.isenabled(), gc.get_threshold()
     gc.disable()
     try:
         return _main(sys.argv[1:] if argv is None else list(argv))
     finally:
         gc.unfreeze()
+        gc.set_threshold(*thresholds)
         (gc.enable if collecting else gc.disable)()
 
 

@@ -476,6 +476,7 @@ def _local_name(tag: str) -> str:
 
 
 _PREFIXES = {ANDROID_NS: "android:", TOOLS_NS: "tools:"}
+_ELEMENTS = "*"  # lxml's tag filter for elements only: no comments, PIs or entities, in C
 
 
 # Manifests repeat a handful of attribute names thousands of times; bounded, as names are input.
@@ -489,13 +490,13 @@ def _attr_name(name: str) -> str:
 
 def _node(element: etree._Element) -> Node:
     # The hottest loop of lint: one call per element of every manifest, so kept lean.
-    tag: str = element.tag  # callers skip comments and PIs, whose tags are not strings
+    tag: str = element.tag  # an element: callers iterate `_ELEMENTS`, whose tags are strings
     items = element.items()
     return Node(
         tag if tag[0] != "{" else _local_name(tag),
         {_attr_name(k): v for k, v in items} if items else {},  # type: ignore[misc] # str keys
         element.sourceline or 0,  # type: ignore[arg-type] # an int or None at run time
-        tuple([_node(child) for child in element if isinstance(child.tag, str)]),
+        tuple([_node(child) for child in element.iterchildren(_ELEMENTS)]),
     )
 
 
@@ -505,7 +506,7 @@ def _bad(element: etree._Element | None, message: str) -> _Refused:
 
 
 def _xml_plist(root: etree._Element) -> PDict:
-    children = [c for c in root if isinstance(c.tag, str)]
+    children = list(root.iterchildren(_ELEMENTS))
     if len(children) != 1:
         raise _bad(root, f"`<plist>` must hold exactly one value, not {len(children)}")
     value = _xml_value(children[0])
@@ -522,13 +523,13 @@ def _xml_plist(root: etree._Element) -> PDict:
 
 def _xml_value(element: etree._Element) -> PValue:
     # One call per element of every XML plist, so kept lean: the common `<string>` leaf first.
-    tag: str = element.tag  # callers skip comments and PIs, whose tags are not strings
+    tag: str = element.tag  # an element: callers iterate `_ELEMENTS`, whose tags are strings
     if tag[0] == "{":
         tag = _local_name(tag)
     line: int | None = element.sourceline  # type: ignore[assignment] # int or None at run time
     if tag == "string" and not len(element):
         return PScalar(element.text or "", tag, line)
-    children = [c for c in element if isinstance(c.tag, str)]
+    children = list(element.iterchildren(_ELEMENTS))
     if tag == "dict":
         entries = []
         for index in range(0, len(children), 2):

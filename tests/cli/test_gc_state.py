@@ -17,11 +17,12 @@ MANIFEST = '<manifest xmlns:android="http://schemas.android.com/apk/res/android"
 @pytest.mark.parametrize("enabled", [True, False])
 def test_main_restores_the_callers_collection_state(enabled: bool, tmp_path: Path) -> None:
     (tmp_path / "AndroidManifest.xml").write_text(MANIFEST)
-    was = gc.isenabled()
+    was, thresholds = gc.isenabled(), gc.get_threshold()
     (gc.enable if enabled else gc.disable)()
     try:
         main(["lint", str(tmp_path / "AndroidManifest.xml")])
         assert gc.isenabled() is enabled
+        assert gc.get_threshold() == thresholds
         assert gc.get_freeze_count() == 0  # nothing of the caller's is left uncollectable
     finally:
         (gc.enable if was else gc.disable)()
