@@ -104,34 +104,17 @@ def _missing_subcommand(parser: argparse.ArgumentParser) -> int:
 
 
 def _registry_check(args: argparse.Namespace) -> int:
-    from schemegen.registry import check as registry_check
-    from schemegen.registry import load
-    from schemegen.registry import model as registry
-    from schemegen.registry.check import Finding, Severity
+    from schemegen.registry.check import check_files
 
     names = [*overlays_for(args), *args.files]
     texts = [(name, read_text_file(name, "registry overlay")) for name in names]
     base_text = (args.base, read_text_file(args.base, "registry")) if args.base else None
-    docs, unparsed = [], []
-    for origin, text in ([base_text] if base_text else []) + texts:
-        try:
-            docs.append(load.parse_yaml(text, origin))
-        except registry.RegistryError as error:
-            unparsed += [
-                Finding(p.path, p.line, p.field, Severity.ERROR, p.message) for p in error.problems
-            ]
-    if base_text is None:
-        docs.insert(0, load.load_shipped())
-    if unparsed:
-        result = registry_check.CheckResult(None, tuple(unparsed))
-    else:
-        result = registry_check.check(docs[0], docs[1:])
+    checked = check_files(base_text, texts)
+    result = checked.result
     for finding in result.findings:
         print(finding)
     failing = result.failing if args.strict else result.errors
-    what = f"{docs[0].origin if docs else args.base}" + (
-        f" + {len(names)} overlay(s)" if names else ""
-    )
+    what = checked.origin + (f" + {len(names)} overlay(s)" if names else "")
     counts = f"{len(result.errors)} error(s), {len(result.reviews)} review note(s)"
     if failing:
         err(f"{what}: {counts}")
