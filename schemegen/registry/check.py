@@ -60,10 +60,7 @@ def check(base: Located, overlays: Sequence[Located] = ()) -> CheckResult:
     try:
         registry = validate.build(base, overlays)
     except RegistryError as error:
-        findings += [
-            Finding(p.path, p.line, p.field, Severity.ERROR, p.message) for p in error.problems
-        ]
-        return CheckResult(None, tuple(findings))
+        return CheckResult(None, (*findings, *_errors(error)))
     findings += [Finding(p.path, p.line, p.field, Severity.NOTE, p.message) for p in registry.notes]
     findings += _source_value_findings(registry)
     findings += near_miss_findings(registry, base.origin)
@@ -93,15 +90,17 @@ def check_files(
         try:
             docs.append(load.parse_yaml(text, origin))
         except RegistryError as error:
-            unparsed += [
-                Finding(p.path, p.line, p.field, Severity.ERROR, p.message) for p in error.problems
-            ]
+            unparsed += _errors(error)
     if base is None:
         docs.insert(0, load.load_shipped())
     origin = docs[0].origin if docs else files[0][0]
     if unparsed:
         return CheckedFiles(origin, CheckResult(None, tuple(unparsed)))
     return CheckedFiles(origin, check(docs[0], docs[1:]))
+
+
+def _errors(error: RegistryError) -> list[Finding]:
+    return [Finding(p.path, p.line, p.field, Severity.ERROR, p.message) for p in error.problems]
 
 
 FRESHNESS_MONTHS = 24
