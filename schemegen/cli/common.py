@@ -219,15 +219,6 @@ def detected_framework(root: Path) -> str:
     return framework
 
 
-def read_input(path: Path) -> bytes:
-    from schemegen.core.parsing import ReadError, read_limited
-
-    try:
-        return read_limited(path)
-    except ReadError as error:
-        raise UsageError(f"{error}; nothing was changed") from None
-
-
 def add_no_config_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-config",

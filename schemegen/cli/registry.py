@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from schemegen.cli.common import (
@@ -105,34 +104,17 @@ def _missing_subcommand(parser: argparse.ArgumentParser) -> int:
 
 
 def _registry_check(args: argparse.Namespace) -> int:
-    from schemegen.registry import check as registry_check
-    from schemegen.registry import load
-    from schemegen.registry import model as registry
-    from schemegen.registry.check import Finding, Severity
+    from schemegen.registry.check import check_files
 
     names = [*overlays_for(args), *args.files]
     texts = [(name, read_text_file(name, "registry overlay")) for name in names]
     base_text = (args.base, read_text_file(args.base, "registry")) if args.base else None
-    docs, unparsed = [], []
-    for origin, text in ([base_text] if base_text else []) + texts:
-        try:
-            docs.append(load.parse_yaml(text, origin))
-        except registry.RegistryError as error:
-            unparsed += [
-                Finding(p.path, p.line, p.field, Severity.ERROR, p.message) for p in error.problems
-            ]
-    if base_text is None:
-        docs.insert(0, load.load_shipped())
-    if unparsed:
-        result = registry_check.CheckResult(None, tuple(unparsed))
-    else:
-        result = registry_check.check(docs[0], docs[1:])
+    checked = check_files(base_text, texts)
+    result = checked.result
     for finding in result.findings:
         print(finding)
     failing = result.failing if args.strict else result.errors
-    what = f"{docs[0].origin if docs else args.base}" + (
-        f" + {len(names)} overlay(s)" if names else ""
-    )
+    what = checked.origin + (f" + {len(names)} overlay(s)" if names else "")
     counts = f"{len(result.errors)} error(s), {len(result.reviews)} review note(s)"
     if failing:
         err(f"{what}: {counts}")
@@ -145,54 +127,16 @@ def _registry_check(args: argparse.Namespace) -> int:
     return Exit.OK
 
 
-def _git(args: Sequence[str], cwd: str | None = None) -> str:
-    import subprocess
-
-    try:
-        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False, timeout=60)
-    except (OSError, subprocess.TimeoutExpired) as error:
-        raise UsageError(f"cannot run git: {error}") from None
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise UsageError(f"git {' '.join(args)}: {message[0] if message else 'failed'}")
-    return done.stdout.decode("utf-8")
-
-
-def _git_top() -> str | None:
-    try:
-        return _git(["rev-parse", "--show-toplevel"]).strip()
-    except UsageError:
-        return None
-
-
-def _registry_source(spec: str | None, file: str) -> tuple[str, str]:
-    """(label, text) for a diff side: a file, a git revision, or (None) the working file."""
-    from schemegen.registry import load
-    from schemegen.registry import model as registry
-
-    if spec is None:
-        top = _git_top()
-        for candidate in ([Path(top) / file] if top else []) + [Path(file)]:
-            if candidate.is_file():
-                return str(candidate), read_text_file(str(candidate), "registry")
-        return "installed schemes.yaml", load.read_text_resource(registry.SHIPPED)
-    if Path(spec).is_file():
-        return spec, read_text_file(spec, "registry")
-    if spec.startswith("-"):
-        raise UsageError(f"`{spec}` is neither a file nor a git revision")
-    top = _git_top()
-    if top is None:
-        raise UsageError(f"`{spec}` is not a file, and this is not a git repository")
-    target = spec if ":" in spec else f"{spec}:{file}"
-    return target, _git(["show", target], cwd=top)
-
-
 def _registry_diff(args: argparse.Namespace) -> int:
     from schemegen.registry import diff, load
+    from schemegen.registry.revisions import RevisionError, registry_source
 
     check_ios_limit(args.ios_query_limit)
-    old_label, old_text = _registry_source(args.old, args.file)
-    new_label, new_text = _registry_source(args.new, args.file)
+    try:
+        old_label, old_text = registry_source(args.old, args.file)
+        new_label, new_text = registry_source(args.new, args.file)
+    except RevisionError as error:
+        raise UsageError(str(error)) from None
     old = load.parse_yaml(old_text, old_label)
     new = load.parse_yaml(new_text, new_label)
     result = diff.diff(old, new, old_label, new_label, args.ios_query_limit)

@@ -11,8 +11,8 @@ from enum import StrEnum
 from typing import Any
 
 from schemegen.core.terminal import printable
+from schemegen.registry import load, schemes, validate
 from schemegen.registry import model as reg
-from schemegen.registry import schemes, validate
 from schemegen.registry.load import Located
 from schemegen.registry.model import App, Registry, RegistryError
 
@@ -60,15 +60,47 @@ def check(base: Located, overlays: Sequence[Located] = ()) -> CheckResult:
     try:
         registry = validate.build(base, overlays)
     except RegistryError as error:
-        findings += [
-            Finding(p.path, p.line, p.field, Severity.ERROR, p.message) for p in error.problems
-        ]
-        return CheckResult(None, tuple(findings))
+        return CheckResult(None, (*findings, *_errors(error)))
     findings += [Finding(p.path, p.line, p.field, Severity.NOTE, p.message) for p in registry.notes]
     findings += _source_value_findings(registry)
     findings += near_miss_findings(registry, base.origin)
     findings += freshness_findings(registry)
     return CheckResult(registry, tuple(findings))
+
+
+@dataclass(frozen=True)
+class CheckedFiles:
+    """`registry check` of some files: what it found, and the registry its summary names."""
+
+    origin: str
+    result: CheckResult
+
+
+def check_files(
+    base: tuple[str, str] | None, overlays: Sequence[tuple[str, str]] = ()
+) -> CheckedFiles:
+    """`check` of (origin, text) files, on the shipped registry when `base` is None.
+
+    A file that does not parse is reported as errors, and then nothing is validated.
+    """
+    files = [*([base] if base is not None else []), *overlays]
+    docs: list[Located] = []
+    unparsed: list[Finding] = []
+    for origin, text in files:
+        try:
+            docs.append(load.parse_yaml(text, origin))
+        except RegistryError as error:
+            unparsed += _errors(error)
+    if base is None:
+        docs.insert(0, load.load_shipped())
+    origin = docs[0].origin if docs else files[0][0]
+    if unparsed:
+        return CheckedFiles(origin, CheckResult(None, tuple(unparsed)))
+    return CheckedFiles(origin, check(docs[0], docs[1:]))
+
+
+def _errors(error: RegistryError) -> list[Finding]:
+    return [Finding(p.path, p.line, p.field, Severity.ERROR, p.message) for p in error.problems]
 
 
 FRESHNESS_MONTHS = 24
