@@ -488,15 +488,23 @@ def _attr_name(name: str) -> str:
     return name
 
 
+# Named tuples built without the Python-level __new__ their class generates: the element and
+# plist value builders make one per element of every file, and that call doubles the cost.
+_new = tuple.__new__
+
+
 def _node(element: etree._Element) -> Node:
     # The hottest loop of lint: one call per element of every manifest, so kept lean.
     tag: str = element.tag  # an element: callers iterate `_ELEMENTS`, whose tags are strings
     items = element.items()
-    return Node(
-        tag if tag[0] != "{" else _local_name(tag),
-        {_attr_name(k): v for k, v in items} if items else {},  # type: ignore[misc] # str keys
-        element.sourceline or 0,  # type: ignore[arg-type] # an int or None at run time
-        tuple([_node(child) for child in element.iterchildren(_ELEMENTS)]),
+    return _new(
+        Node,
+        (
+            tag if tag[0] != "{" else _local_name(tag),
+            {_attr_name(k): v for k, v in items} if items else {},
+            element.sourceline or 0,
+            tuple([_node(child) for child in element.iterchildren(_ELEMENTS)]),
+        ),
     )
 
 
@@ -528,7 +536,7 @@ def _xml_value(element: etree._Element) -> PValue:
         tag = _local_name(tag)
     line: int | None = element.sourceline  # type: ignore[assignment] # int or None at run time
     if tag == "string" and not len(element):
-        return PScalar(element.text or "", tag, line)
+        return _new(PScalar, (element.text or "", tag, line))
     children = list(element.iterchildren(_ELEMENTS))
     if tag == "dict":
         entries = []
@@ -539,7 +547,7 @@ def _xml_value(element: etree._Element) -> PValue:
             if index + 1 >= len(children):
                 raise _bad(key, f"key `{key.text or ''}` has no value")
             value = _xml_value(children[index + 1])
-            entries.append(PEntry(key.text or "", key.sourceline, value))  # type: ignore[arg-type]
+            entries.append(_new(PEntry, (key.text or "", key.sourceline, value)))
         return PDict(tuple(entries), line)
     if tag == "array":
         return PArray(tuple([_xml_value(child) for child in children]), line)

@@ -50,7 +50,7 @@ def _is_source(name: str) -> bool:
 
 # Below this many files a process pool costs more than it saves (start-up, pickling).
 PARALLEL_MIN_FILES = 200
-CHUNK_FILES = 64  # files per pool task: small enough for an even load and flat memory
+CHUNK_FILES = 128  # files per pool task: small enough for an even load and flat memory
 
 __all__ = ["LintContext", "LintResult", "discover", "is_candidate", "run"]
 

@@ -119,14 +119,19 @@ def _class(pattern: str, at: int) -> tuple[CharClass, int]:
             return CharClass(frozenset(chars), negated), at + 1
         if ch == "[":
             raise PatternError("write `\\[` for a `[` inside a class")
-        if ch == "\\":
+        escaped = ch == "\\"
+        if escaped:
             ch, at = _escaped(pattern, at + 1), at + 1
+        elif not first and ch in _SET_OPERATORS and pattern.startswith(ch, at + 1):
+            raise _set_operator(ch)
         first = False
         if pattern.startswith("-", at + 1) and not pattern.startswith("-]", at + 1):
             end = pattern[at + 2 : at + 3]
             if end == "\\":
                 end = _escaped(pattern, at + 3)
                 at += 1
+            elif end == "-":
+                raise _set_operator(end)
             if not end or ord(end) < ord(ch) or ord(end) - ord(ch) > MAX_RANGE:
                 raise PatternError(f"the range `{ch}-{end}` is reversed or too wide")
             chars.update(chr(c) for c in range(ord(ch), ord(end) + 1))
@@ -134,6 +139,17 @@ def _class(pattern: str, at: int) -> tuple[CharClass, int]:
         else:
             chars.add(ch)
             at += 1
+
+
+# Doubled inside a class, these are the set operations Python's `re` reserves (it warns now and
+# may change their meaning), so the pattern would not mean what it says for long.
+_SET_OPERATORS = "-&~|"
+
+
+def _set_operator(ch: str) -> PatternError:
+    return PatternError(
+        f"`{ch}{ch}` inside a class is reserved for set operations: escape one (`{ch}\\{ch}`)"
+    )
 
 
 def _quantifier(pattern: str, at: int) -> tuple[int, int | None, int]:

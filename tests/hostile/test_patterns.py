@@ -51,6 +51,9 @@ def test_accepted(pattern: str) -> None:
         ("[z-a]", "reversed"),
         ("[a-z", "not closed"),
         ("a{x}", "count"),
+        ("[0||]", "set operations"),
+        ("[a&&b]", "set operations"),
+        ("[!--]", "set operations"),
     ],
 )
 def test_refused(pattern: str, reason: str) -> None:
