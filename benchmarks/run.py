@@ -232,38 +232,32 @@ def throughput(
         replicate(corpus, size, tree)
     rows: list[tuple[str, int, Run]] = []
     for size, tree in trees.items():
-        rows.append(
-            (
-                "parse only (lxml + plistlib, one process)",
-                size,
-                measure([python, "-c", PARSE_ONLY, str(tree)], env, repeat),
-            )
-        )
-        rows.append(
-            (
-                "`schemegen lint --jobs 1`",
-                size,
-                measure([*sg, "lint", "--jobs", "1", str(tree)], env, repeat),
-            )
-        )
-        rows.append(
-            ("`schemegen lint` (--jobs auto)", size, measure([*sg, "lint", str(tree)], env, repeat))
-        )
-        rows.append(
-            (
-                "`schemegen lint --jobs 1 --select SG0` (every rule runs, findings dropped)",
-                size,
-                measure([*sg, "lint", "--jobs", "1", "--select", "SG0", str(tree)], env, repeat),
-            )
-        )
+        # Interleaved, as start-up is: a change in machine load hits the baseline alike.
+        commands: dict[str, tuple[Sequence[str], dict[str, str], Path | None]] = {
+            "parse only (lxml + plistlib, one process)": (
+                [python, "-c", PARSE_ONLY, str(tree)],
+                env,
+                None,
+            ),
+            "`schemegen lint --jobs 1`": ([*sg, "lint", "--jobs", "1", str(tree)], env, None),
+            "`schemegen lint` (--jobs auto)": ([*sg, "lint", str(tree)], env, None),
+            "`schemegen lint --jobs 1 --select SG0` (every rule runs, findings dropped)": (
+                [*sg, "lint", "--jobs", "1", "--select", "SG0", str(tree)],
+                env,
+                None,
+            ),
+        }
+        runs = measure_interleaved(commands, repeat)
+        rows += [(name, size, run) for name, run in runs.items()]
     base = {size: run.wall for name, size, run in rows if name.startswith("parse only")}
     lines = [
         "## Throughput",
         "",
         f"The corpus ({len(corpus_files(corpus))} files) replicated into nested project folders "
-        f"(`teamNNN/copyNNNN/<repo>/android/...`, `.../ios/...`); median of {repeat} runs; "
-        "text output to /dev/null. Peak RSS is the process's own (for `--jobs auto` the "
-        "workers are separate processes of about the same size as `--jobs 1`).",
+        f"(`teamNNN/copyNNNN/<repo>/android/...`, `.../ios/...`); median of {repeat} "
+        "interleaved runs; text output to /dev/null. Peak RSS is the process's own (for "
+        "`--jobs auto` the workers are separate processes of about the same size as "
+        "`--jobs 1`).",
         "",
         "| command | files | median | files/s | vs parse only | peak RSS |",
         "|---|---:|---:|---:|---:|---:|",
@@ -382,7 +376,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--repeat",
         type=int,
         default=0,
-        help="runs per command (default 21 for start-up, 3 for throughput)",
+        help="runs per command (default 21 for start-up, 5 for throughput)",
     )
     parser.add_argument(
         "--corpus",
@@ -426,7 +420,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if "startup" in sections or "generate" in sections:
             lines += startup(python, env, args.repeat or 21, work, corpus)
         if "throughput" in sections:
-            lines += throughput(python, env, args.repeat or 3, work, corpus, count=args.files)
+            lines += throughput(python, env, args.repeat or 5, work, corpus, count=args.files)
         if "generate" in sections:
             lines += generate(python, env, args.repeat or 21, work)
     if "linear" in sections:

@@ -227,7 +227,8 @@ def _lint(args: argparse.Namespace) -> int:
         )
 
     collect_from_here()
-    result = lint.run(paths, context, jobs=args.jobs, keep=keep)
+    filtering = select is not None or ignore or per_file  # else every finding is kept
+    result = lint.run(paths, context, jobs=args.jobs, keep=keep if filtering else None)
     kept = result.diagnostics
     if not result.files and not kept:
         # As ESLint does for "no files matching": an empty run is a mistake, not a pass.
