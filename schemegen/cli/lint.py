@@ -244,7 +244,7 @@ def _lint(args: argparse.Namespace) -> int:
         registry_version=reg.version,
         root=os.getcwd(),
     )
-    sys.stdout.write(report.FORMATS[args.format](rep))
+    report.write(rep, args.format, sys.stdout)
     print(report.summary(rep), file=sys.stderr)
     failing = {Severity.ERROR, Severity.WARNING} if args.strict else {Severity.ERROR}
     return Exit.FINDINGS if any(d.severity in failing for d in kept) else Exit.OK

@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, TextIO
 
 from schemegen.core.diagnostics import Diagnostic, Rule, Severity
 from schemegen.core.paths import as_posix
@@ -47,6 +47,20 @@ def _names(rules: Sequence[Rule]) -> dict[str, str]:
 
 def format_text(report: Report) -> str:
     """`path:line: SG101 [error] message (fix: ...)`, one per line, sorted."""
+    return "".join(_text_lines(report))
+
+
+def write(report: Report, format_name: str, stream: TextIO) -> None:
+    """`report` in the format named `format_name`, written to `stream`."""
+    if format_name == "text":
+        # Line by line: joined, one line with a non-Latin-1 character (a Korean app name)
+        # widens megabytes of output to two bytes a character before it is encoded again.
+        stream.writelines(_text_lines(report))
+    else:
+        stream.write(FORMATS[format_name](report))
+
+
+def _text_lines(report: Report) -> list[str]:
     # Long messages (the missing-apps lists) repeat across files: escape each text once.
     escaped: dict[str, str] = {}
 
@@ -60,7 +74,7 @@ def format_text(report: Report) -> str:
         where = clean(d.path) if d.line is None else f"{clean(d.path)}:{d.line}"
         fix = f" (fix: {clean(d.fix)})" if d.fix else ""
         lines.append(f"{where}: {d.code} [{d.severity}] {clean(d.message)}{fix}\n")
-    return "".join(lines)
+    return lines
 
 
 def _one_line(text: str) -> str:

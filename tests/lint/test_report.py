@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Iterator
@@ -25,6 +26,7 @@ from schemegen.lint.report import (
     replace_rules_table,
     rules_table_markdown,
     summary,
+    write,
 )
 
 
@@ -254,3 +256,10 @@ def test_replace_rules_table_keeps_the_surroundings() -> None:
         replace_rules_table(text, "new\n")
         == f"# Title\n\n{RULES_START}\nnew\n{RULES_END}\n\nafter\n"
     )
+
+
+@pytest.mark.parametrize("name", list(FORMATS))
+def test_write_puts_out_what_the_formatter_returns(name: str) -> None:
+    stream = io.StringIO()
+    write(report(), name, stream)
+    assert stream.getvalue() == FORMATS[name](report())
