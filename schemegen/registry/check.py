@@ -93,7 +93,7 @@ def check_files(
             unparsed += _errors(error)
     if base is None:
         docs.insert(0, load.load_shipped())
-    origin = docs[0].origin if docs else files[0][0]
+    origin = base[0] if base is not None else docs[0].origin  # the base, even if unparsed
     if unparsed:
         return CheckedFiles(origin, CheckResult(None, tuple(unparsed)))
     return CheckedFiles(origin, check(docs[0], docs[1:]))

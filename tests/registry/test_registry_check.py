@@ -65,3 +65,9 @@ def test_a_given_base_replaces_the_shipped_registry() -> None:
     assert checked.origin == "base.yaml"
     assert checked.result.registry is not None
     assert "inhouse_pay" in checked.result.registry.by_id
+
+
+def test_the_summary_names_a_base_that_does_not_parse() -> None:
+    checked = check_files(("bad.yaml", "apps: [\n"), [("team.yaml", NEW_APP)])
+    assert checked.origin == "bad.yaml"
+    assert checked.result.errors
