@@ -244,12 +244,9 @@ def overlays_for(args: argparse.Namespace, paths: Sequence[str] = ()) -> list[st
 
 def read_text_file(name: str, what: str) -> str:
     """A registry file, refused before reading when larger than the registry's limit."""
-    from schemegen.core.parsing import ReadError, read_limited
-    from schemegen.registry.model import MAX_BYTES
+    from schemegen.registry import load
 
     try:
-        return read_limited(name, MAX_BYTES).decode("utf-8")
-    except ReadError as error:
-        raise UsageError(f"{name}: cannot read {what}: {error.reason}") from None
-    except ValueError as error:  # embedded NUL in the name, or not UTF-8
-        raise UsageError(f"{name}: cannot read {what}: {error}") from None
+        return load.read_text_file(name, what)
+    except load.UnreadableFile as error:
+        raise UsageError(str(error)) from None

@@ -226,8 +226,8 @@ def _lint(args: argparse.Namespace) -> int:
             per_file and config.per_file_ignored(d.code, _relative(d.path, base), per_file)
         )
 
-    collect_from_here()
     filtering = select is not None or ignore or per_file  # else every finding is kept
+    collect_from_here()
     result = lint.run(paths, context, jobs=args.jobs, keep=keep if filtering else None)
     kept = result.diagnostics
     if not result.files and not kept:

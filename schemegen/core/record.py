@@ -3,9 +3,8 @@
 `@dataclass` compiles six or so functions per class with `exec`; on the lint path (about thirty
 classes) that alone cost more than importing lxml (benchmarks/RESULTS.md, start-up). `record`
 gives the same frozen value semantics from functions shared by all records, so defining a class
-is cheap. mypy
-sees it as a dataclass through `dataclass_transform`. Use it only where the start-up benchmark
-shows the cost; frozen dataclasses stay the model everywhere else.
+is cheap. mypy sees it as a dataclass through `dataclass_transform`. Use it only where the
+start-up benchmark shows the cost; frozen dataclasses stay the model everywhere else.
 """
 
 from __future__ import annotations

@@ -50,16 +50,6 @@ def format_text(report: Report) -> str:
     return "".join(_text_lines(report))
 
 
-def write(report: Report, format_name: str, stream: TextIO) -> None:
-    """`report` in the format named `format_name`, written to `stream`."""
-    if format_name == "text":
-        # Line by line: joined, one line with a non-Latin-1 character (a Korean app name)
-        # widens megabytes of output to two bytes a character before it is encoded again.
-        stream.writelines(_text_lines(report))
-    else:
-        stream.write(FORMATS[format_name](report))
-
-
 def _text_lines(report: Report) -> list[str]:
     # Long messages (the missing-apps lists) repeat across files: escape each text once.
     escaped: dict[str, str] = {}
@@ -134,6 +124,10 @@ def escape_github_property(value: str) -> str:
 
 def format_github(report: Report) -> str:
     """GitHub Actions workflow commands: `::error file=...,line=...,title=...::message`."""
+    return "".join(_github_lines(report))
+
+
+def _github_lines(report: Report) -> list[str]:
     names = _names(report.rules)
     lines = []
     for d in _sorted(report.diagnostics):
@@ -146,7 +140,7 @@ def format_github(report: Report) -> str:
         lines.append(
             f"::{_GITHUB_COMMAND[d.severity]} {','.join(props)}::{escape_github_data(message)}\n"
         )
-    return "".join(lines)
+    return lines
 
 
 # --- sarif ---------------------------------------------------------------------------------------
@@ -262,6 +256,19 @@ FORMATS: Mapping[str, Formatter] = {
     "github": format_github,
     "sarif": format_sarif,
 }
+# The formats of one line per finding, by the lines: `write` puts them out one by one.
+_LINES: Mapping[str, Callable[[Report], list[str]]] = {"text": _text_lines, "github": _github_lines}
+
+
+def write(report: Report, format_name: str, stream: TextIO) -> None:
+    """`report` in the format named `format_name`, written to `stream`."""
+    lines = _LINES.get(format_name)
+    if lines is not None:
+        # Joined, one line with a non-Latin-1 character (a Korean app name) would widen
+        # megabytes of output to two bytes a character before they are encoded again.
+        stream.writelines(lines(report))
+    else:
+        stream.write(FORMATS[format_name](report))
 
 
 def summary(report: Report) -> str:

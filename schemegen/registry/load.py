@@ -89,6 +89,23 @@ def _index(node: Any, path: Path_, lines: dict[Path_, int], seen: set[int], orig
             _index(item, (*path, index), lines, seen, origin)
 
 
+class UnreadableFile(Exception):
+    """A registry or overlay file that cannot be read: the message names it and says why."""
+
+
+def read_text_file(name: str, what: str) -> str:
+    """A registry file (`what` it is, for the message), refused before reading when larger
+    than the registry's limit."""
+    from schemegen.core.parsing import ReadError, read_limited
+
+    try:
+        return read_limited(name, MAX_BYTES).decode("utf-8")
+    except ReadError as error:
+        raise UnreadableFile(f"{name}: cannot read {what}: {error.reason}") from None
+    except ValueError as error:  # embedded NUL in the name, or not UTF-8
+        raise UnreadableFile(f"{name}: cannot read {what}: {error}") from None
+
+
 def read_text_resource(name: str) -> str:
     from importlib import resources
 

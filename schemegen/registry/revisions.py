@@ -31,15 +31,12 @@ def _git_top() -> str | None:
 
 
 def _read(name: str) -> str:
-    from schemegen.core.parsing import ReadError, read_limited
-    from schemegen.registry.model import MAX_BYTES
+    from schemegen.registry.load import UnreadableFile, read_text_file
 
     try:
-        return read_limited(name, MAX_BYTES).decode("utf-8")
-    except ReadError as error:
-        raise RevisionError(f"{name}: cannot read registry: {error.reason}") from None
-    except ValueError as error:  # embedded NUL in the name, or not UTF-8
-        raise RevisionError(f"{name}: cannot read registry: {error}") from None
+        return read_text_file(name, "registry")
+    except UnreadableFile as error:
+        raise RevisionError(str(error)) from None
 
 
 def registry_source(spec: str | None, file: str) -> tuple[str, str]:

@@ -5,27 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from overlay_samples import NEW_APP
 
 from schemegen.cli.main import main
 from schemegen.registry import load, validate
 from schemegen.registry.model import RegistryError
-
-NEW_APP = """\
-apps:
-- id: inhouse_pay
-  name_ko: 사내페이
-  name_en: In-house Pay
-  category: easypay
-  status: active
-  priority: {tier: 3, order: 5}
-  methods: [easypay]
-  ios_schemes: [inhousepay]
-  android_packages: [com.example.inhousepay]
-  sources:
-  - {id: team-wiki, seen: '2026-11', verified: published}
-sources:
-- {id: team-wiki, where: 'https://wiki.example.com/payments', commit: null, date: '2026-11'}
-"""
 
 
 def test_overlay_adds_an_app() -> None:
